@@ -1,0 +1,62 @@
+"""Fetching records for a person: 404 when they may not see it, 403 when they may not change it.
+
+Every view fetches through these helpers, which go through `Model.objects.for_user(user)`.
+"""
+
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from iompanama.models import Reviewable, User
+
+
+@cache
+def reviewable_models() -> dict[str, type[Reviewable]]:
+    """Every concrete reviewable model, by its label ("activities.communicationreach")."""
+    return {
+        model._meta.label_lower: model
+        for model in apps.get_models()
+        if issubclass(model, Reviewable)
+    }
+
+
+def reviewable_model(kind: str) -> type[Reviewable]:
+    try:
+        return reviewable_models()[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+def get_record_for_user(user: User, model: type[Reviewable], pk: int) -> Reviewable:
+    try:
+        return model.objects.for_user(user).select_related("site", "created_by").get(pk=pk)
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_editable_record_for_user(user: User, model: type[Reviewable], pk: int) -> Reviewable:
+    record = get_record_for_user(user, model, pk)
+    if not record.may_edit(user):
+        raise PermissionDenied
+    return record
+
+
+def may_enter_records(user: User, model: type[Reviewable]) -> bool:
+    """People who work at sites (or administrators) with the add permission enter records."""
+    works_somewhere = user.is_administrator or (user.works_at_sites and bool(user.site_ids))
+    return works_somewhere and user.has_perm(
+        f"{model._meta.app_label}.add_{model._meta.model_name}"
+    )
+
+
+def require_record_viewing(user: User, model: type[Reviewable]) -> None:
+    """Viewers read published figures only, never the records behind them."""
+    if not user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+        raise PermissionDenied
+
+
+def require_record_entry(user: User, model: type[Reviewable]) -> None:
+    if not may_enter_records(user, model):
+        raise PermissionDenied

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from iompanama.models import Province, Region, Site, User
+
+
+class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
+    """Records change only through the app's forms, so that every change goes through review."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    list_filter = ["is_active", "groups", "sites"]
+    filter_horizontal = ["groups", "sites", "user_permissions"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("Work"), {"fields": ["sites", "language"]}),
+    ]
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "region"]
+    list_filter = ["kind", "region"]
+    list_editable = ["region"]
+
+
+@admin.register(Site)
+class SiteAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "province", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}

@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from iompanama.models import ReviewStatus, Site, User
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def sites_for(user: User):
+    sites = Site.objects.filter(is_active=True)
+    return sites if user.is_administrator else sites.filter(pk__in=user.site_ids)
+
+
+class RecordForm(forms.ModelForm):
+    """Base of every record form: sites limited to the person's own, and the version they saw."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_for(user)
+        self.fields["seen_version"].initial = self.instance.version
+
+
+class RecordFilterForm(forms.Form):
+    """Filters every record list has; a subclass adds the record's own fields as `own_filters`."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *ReviewStatus.choices], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    own_filters: tuple[str, ...] = ()
+
+    def __init__(self, data, *, user: User) -> None:
+        super().__init__(data)
+        self.fields["site"].queryset = sites_for(user)
+
+    def filter(self, records):
+        if not self.is_valid():
+            return records.none()
+        data = self.cleaned_data
+        date = records.model.period_field
+        lookups = {
+            "site": data["site"],
+            "status": data["status"],
+            f"{date}__gte": data["date_from"],
+            f"{date}__lte": data["date_to"],
+        }
+        lookups |= {name: data[name] for name in self.own_filters}
+        return records.filter(**{key: value for key, value in lookups.items() if value})
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say what the author must correct."))
+        return reason

@@ -1,0 +1,351 @@
+"""What every app shares: users and their roles, where things happen, and the review workflow."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from iompanama.roles import Role
+
+
+class Region(models.Model):
+    """A region where the mission works, grouping provinces (the factsheet counts them)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Province(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        COMARCA = "comarca", _("Indigenous comarca")
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provinces",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("province or comarca")
+        verbose_name_plural = _("provinces and comarcas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("Office")
+        ETRM = "etrm", _("Migrant reception station (ETRM)")
+        SHELTER = "shelter", _("Shelter")
+        COMMUNITY = "community", _("Community")
+        OTHER = "other", _("Other")
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="sites"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role is their group; the sites say where they work."""
+
+    sites = models.ManyToManyField(
+        Site,
+        verbose_name=_("sites"),
+        blank=True,
+        related_name="users",
+        help_text=_("Field staff and supervisors see and review the records of these sites."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("es", _("Spanish")), ("en", _("English"))],
+        default="es",
+        help_text=_("Language of the emails this person receives."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.role_names
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.has_role(Role.ADMINISTRATOR)
+
+    @cached_property
+    def site_ids(self) -> frozenset[int]:
+        return frozenset(self.sites.values_list("pk", flat=True))
+
+    def works_at(self, site_id: int) -> bool:
+        return self.is_administrator or (self.works_at_sites and site_id in self.site_ids)
+
+    @property
+    def works_at_sites(self) -> bool:
+        """Field staff and supervisors see records, but only those of their own sites."""
+        return self.has_role(Role.FIELD_STAFF) or self.has_role(Role.SUPERVISOR)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(name).label) for name in sorted(self.role_names) if name in Role]
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class InvalidTransition(Exception):
+    """The record is no longer in a status that allows this step (someone acted first)."""
+
+
+class StaleRecord(Exception):
+    """Someone else saved the record after this person opened it."""
+
+
+class Transition(models.Model):
+    """One step of a record through review: who moved it, when, from where to where, and why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(_("from"), max_length=10, choices=ReviewStatus.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=ReviewStatus.choices)
+    by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="transitions"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        permissions = [("review_records", _("Can approve or return the records of their sites"))]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ReviewableQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> "ReviewableQuerySet":
+        """The one place that decides which records a person may see."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self
+        if user.works_at_sites:
+            return self.filter(site__in=user.sites.all())
+        return self.none()
+
+    def authored_by(self, user: User) -> "ReviewableQuerySet":
+        return self.filter(created_by=user)
+
+    def approved(self) -> "ReviewableQuerySet":
+        return self.filter(status=ReviewStatus.APPROVED)
+
+    def awaiting_review(self) -> "ReviewableQuerySet":
+        return self.filter(status=ReviewStatus.SUBMITTED).order_by("submitted_at", "pk")
+
+    def reviewable_by(self, user: User) -> "ReviewableQuerySet":
+        if not user.has_perm("iompanama.review_records"):
+            return self.none()
+        return self.for_user(user).awaiting_review().exclude(created_by=user)
+
+    def with_last_return_reason(self) -> "ReviewableQuerySet":
+        last_return = Transition.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+            to_status=ReviewStatus.RETURNED,
+        ).order_by("-at", "-pk")
+        return self.annotate(last_return_reason=Subquery(last_return.values("reason")[:1]))
+
+
+# Which statuses each step may start from.
+ALLOWED_FROM = {
+    ReviewStatus.SUBMITTED: {ReviewStatus.DRAFT, ReviewStatus.RETURNED},
+    ReviewStatus.APPROVED: {ReviewStatus.SUBMITTED},
+    ReviewStatus.RETURNED: {ReviewStatus.SUBMITTED},
+}
+
+
+class Reviewable(models.Model):
+    """A record that field staff enter and a supervisor of its site approves before it counts.
+
+    `version` goes up with every save, so that a form opened before someone else's change is
+    refused instead of overwriting it.
+    """
+
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    transitions = GenericRelation(Transition)
+    history = HistoricalRecords(inherit=True)
+
+    objects = ReviewableQuerySet.as_manager()
+
+    # Set by each record: the date that decides its period, and the prefix of its page names
+    # (<prefix>_list, _create, _detail and _edit).
+    period_field: str
+    url_prefix: str
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self.url_prefix}_detail", args=[self.pk])
+
+    def get_edit_url(self) -> str:
+        return reverse(f"{self.url_prefix}_edit", args=[self.pk])
+
+    @classmethod
+    def list_url(cls) -> str:
+        return reverse(f"{cls.url_prefix}_list")
+
+    @classmethod
+    def create_url(cls) -> str:
+        return reverse(f"{cls.url_prefix}_create")
+
+    # What a person may do with this record; views turn a False into 403.
+    def may_edit(self, user: User) -> bool:
+        if self.status == ReviewStatus.SUBMITTED or not user.has_perm(self._perm("change")):
+            return False
+        return user.is_administrator or (
+            self.created_by_id == user.pk and user.works_at(self.site_id)
+        )
+
+    def may_submit(self, user: User) -> bool:
+        return self.status in ALLOWED_FROM[ReviewStatus.SUBMITTED] and self.may_edit(user)
+
+    def may_review(self, user: User) -> bool:
+        return (
+            self.status == ReviewStatus.SUBMITTED
+            and self.created_by_id != user.pk
+            and user.has_perm("iompanama.review_records")
+            and user.works_at(self.site_id)
+        )
+
+    def _perm(self, action: str) -> str:
+        return f"{self._meta.app_label}.{action}_{self._meta.model_name}"
+
+    # The workflow. Each step locks the row, checks the status and writes a Transition with it.
+    def create(self, *, by: User) -> None:
+        self.created_by = by
+        self.status = ReviewStatus.DRAFT
+        self._history_user = by
+        self.save()
+
+    def save_changes(self, *, by: User, seen_version: int) -> None:
+        """Save an edit made on `seen_version`; an approved record goes back to review."""
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if current.version != seen_version:
+                raise StaleRecord
+            self.version = current.version + 1
+            if current.status == ReviewStatus.APPROVED:
+                self.status = ReviewStatus.SUBMITTED
+                self.submitted_at = timezone.now()
+                self._record_transition(
+                    by, ReviewStatus.APPROVED, _("Edited after approval: to be reviewed again.")
+                )
+            self._history_user = by
+            self.save()
+        if self.status == ReviewStatus.SUBMITTED:
+            self._notify_on_commit()
+
+    def submit(self, *, by: User) -> None:
+        if not self.may_submit(by):
+            raise PermissionDenied
+        self._move(by, ReviewStatus.SUBMITTED)
+
+    def approve(self, *, by: User) -> None:
+        if not self.may_review(by):
+            raise PermissionDenied
+        self._move(by, ReviewStatus.APPROVED)
+
+    def return_to_author(self, *, by: User, reason: str) -> None:
+        if not self.may_review(by):
+            raise PermissionDenied
+        if not reason.strip():
+            raise ValueError("A returned record needs a reason.")
+        self._move(by, ReviewStatus.RETURNED, reason.strip())
+
+    def _move(self, by: User, to: ReviewStatus, reason: str = "") -> None:
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            from_status = current.status
+            if from_status not in ALLOWED_FROM[to]:
+                raise InvalidTransition
+            current.status = to
+            if to == ReviewStatus.SUBMITTED:
+                current.submitted_at = timezone.now()
+            current.version += 1
+            current._history_user = by
+            current.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+            current._record_transition(by, from_status, reason)
+        self.refresh_from_db()
+        self._notify_on_commit()
+
+    def _record_transition(self, by: User, from_status: str, reason: str) -> None:
+        Transition.objects.create(
+            record=self, from_status=from_status, to_status=self.status, by=by, reason=reason
+        )
+
+    def _notify_on_commit(self) -> None:
+        from iompanama.notifications import notify_of_review_step
+
+        transaction.on_commit(lambda: notify_of_review_step(self))

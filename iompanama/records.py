@@ -1,0 +1,122 @@
+"""The four pages every kind of record has: list, detail, create and edit.
+
+Each app's views call these with its model, forms and templates, so that scoping, the version
+check and the review panel are written once.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from iompanama.access import (
+    get_editable_record_for_user,
+    get_record_for_user,
+    may_enter_records,
+    require_record_entry,
+    require_record_viewing,
+)
+from iompanama.forms import RecordFilterForm, RecordForm, ReturnForm
+from iompanama.history import history_entries
+from iompanama.models import Reviewable, ReviewStatus, StaleRecord
+
+PAGE_SIZE = 25
+
+
+def record_list(
+    request: HttpRequest,
+    model: type[Reviewable],
+    filter_form: type[RecordFilterForm],
+    template: str,
+) -> HttpResponse:
+    require_record_viewing(request.user, model)
+    visible = model.objects.for_user(request.user)
+    form = filter_form(request.GET or None, user=request.user)
+    records = form.filter(visible) if form.is_bound else visible
+    page = Paginator(records.select_related("site", "created_by"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "title": model._meta.verbose_name_plural,
+        "create_url": model.create_url(),
+        "may_create": may_enter_records(request.user, model),
+    }
+    return render(request, template, ctx)
+
+
+def record_detail(
+    request: HttpRequest, model: type[Reviewable], pk: int, template: str
+) -> HttpResponse:
+    record = get_record_for_user(request.user, model, pk)
+    ctx = {
+        "record": record,
+        "kind": model._meta.label_lower,
+        "may_edit": record.may_edit(request.user),
+        "edit_url": record.get_edit_url(),
+        "may_submit": record.may_submit(request.user),
+        "may_review": record.may_review(request.user),
+        "return_form": ReturnForm(),
+        "transitions": record.transitions.select_related("by"),
+        "history": history_entries(record),
+    }
+    return render(request, template, ctx)
+
+
+def record_create(
+    request: HttpRequest, model: type[Reviewable], form_class: type[RecordForm], template: str
+) -> HttpResponse:
+    require_record_entry(request.user, model)
+    form = form_class(request.POST or None, user=request.user)
+    if form.is_valid():
+        with transaction.atomic():
+            record = form.save(commit=False)
+            record.create(by=request.user)
+            form.save_m2m()
+        messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
+        return redirect(record)
+    ctx = {"form": form, "title": _("New record: %(kind)s") % {"kind": model._meta.verbose_name}}
+    return render(request, template, ctx)
+
+
+def record_edit(
+    request: HttpRequest,
+    model: type[Reviewable],
+    pk: int,
+    form_class: type[RecordForm],
+    template: str,
+) -> HttpResponse:
+    record = get_editable_record_for_user(request.user, model, pk)
+    was_approved = record.status == ReviewStatus.APPROVED
+    form = form_class(request.POST or None, instance=record, user=request.user)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                record = form.save(commit=False)
+                record.save_changes(by=request.user, seen_version=form.cleaned_data["seen_version"])
+                form.save_m2m()
+        except StaleRecord:
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this record after you opened it. Your changes were "
+                    "not saved: open it again to see their version."
+                ),
+            )
+            return render(request, template, _edit_ctx(form, record))
+        if was_approved:
+            messages.warning(request, _("Saved. The record changed, so it is back in review."))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(record)
+    return render(request, template, _edit_ctx(form, record))
+
+
+def _edit_ctx(form: RecordForm, record: Reviewable) -> dict:
+    return {"form": form, "record": record, "title": _("Edit: %(record)s") % {"record": record}}

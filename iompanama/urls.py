@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from iompanama import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("language/", views.set_language, name="set_language"),
+    path("review/<str:kind>/<int:pk>/submit/", views.submit, name="submit"),
+    path("review/<str:kind>/<int:pk>/approve/", views.approve, name="approve"),
+    path("review/<str:kind>/<int:pk>/return/", views.return_to_author, name="return"),
+    path("review/bulk-approve/", views.bulk_approve, name="bulk_approve"),
+    path("activities/", include("activities.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,178 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from iompanama.access import get_record_for_user, may_enter_records, reviewable_model
+from iompanama.access import reviewable_models as all_reviewable_models
+from iompanama.forms import ReturnForm
+from iompanama.models import InvalidTransition, ReviewStatus, User
+
+# Returned first: those are waiting for their author.
+OPEN_STATUS_ORDER = [ReviewStatus.RETURNED, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    ctx = {
+        "entries_by_status": _open_entries_by_status(user),
+        "approved_counts": _approved_counts(user),
+        "review_queue": _review_queue(user) if user.has_perm("iompanama.review_records") else None,
+        "may_review": user.has_perm("iompanama.review_records"),
+        "return_form": ReturnForm(),
+        "new_record_links": [
+            (model._meta.verbose_name, model.create_url())
+            for model in all_reviewable_models().values()
+            if may_enter_records(user, model)
+        ],
+    }
+    return render(request, "iompanama/home.html", ctx)
+
+
+def _open_entries_by_status(user: User) -> list[tuple[str, list]]:
+    entries = []
+    for model in all_reviewable_models().values():
+        entries += (
+            model.objects.for_user(user)
+            .authored_by(user)
+            .exclude(status=ReviewStatus.APPROVED)
+            .with_last_return_reason()
+            .select_related("site")
+        )
+    return [
+        (status.label, [entry for entry in entries if entry.status == status])
+        for status in OPEN_STATUS_ORDER
+    ]
+
+
+def _approved_counts(user: User) -> list[tuple[str, str, int]]:
+    counts = []
+    for model in all_reviewable_models().values():
+        approved = model.objects.for_user(user).authored_by(user).approved()
+        link = f"{model.list_url()}?status={ReviewStatus.APPROVED}"
+        counts.append(
+            (model._meta.verbose_name_plural, link, approved.aggregate(n=Count("pk"))["n"])
+        )
+    return counts
+
+
+def _review_queue(user: User) -> list:
+    """Everything submitted at the person's sites, oldest first, across every kind of record."""
+    queue = []
+    for model in all_reviewable_models().values():
+        queue += model.objects.reviewable_by(user).select_related("site", "created_by")
+    return sorted(queue, key=lambda record: (record.submitted_at, record.pk))
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembered on the account so that emails follow it too."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in {"es", "en"}:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
+@require_POST
+def submit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    record = get_record_for_user(request.user, reviewable_model(kind), pk)
+    if not record.may_submit(request.user):
+        raise PermissionDenied
+    _step(request, lambda: record.submit(by=request.user), _("Submitted for review."))
+    return redirect(record)
+
+
+@require_POST
+def approve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    record = get_record_for_user(request.user, reviewable_model(kind), pk)
+    if not record.may_review(request.user):
+        raise PermissionDenied
+    _step(request, lambda: record.approve(by=request.user), _("Approved."))
+    return _back(request, record)
+
+
+@require_POST
+def return_to_author(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    record = get_record_for_user(request.user, reviewable_model(kind), pk)
+    if not record.may_review(request.user):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A record is returned with a reason: say what to correct."))
+        return _back(request, record)
+    reason = form.cleaned_data["reason"]
+    _step(
+        request,
+        lambda: record.return_to_author(by=request.user, reason=reason),
+        _("Returned to its author."),
+    )
+    return _back(request, record)
+
+
+@require_POST
+def bulk_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked records; ones that someone else handled first are left as they are."""
+    if not request.user.has_perm("iompanama.review_records"):
+        raise PermissionDenied
+    chosen: dict[str, list[int]] = {}
+    for value in request.POST.getlist("records"):
+        kind, _sep, pk = value.rpartition(":")
+        if kind in all_reviewable_models() and pk.isdigit():
+            chosen.setdefault(kind, []).append(int(pk))
+    approved = 0
+    for kind, pks in chosen.items():
+        for record in reviewable_model(kind).objects.reviewable_by(request.user).filter(pk__in=pks):
+            try:
+                record.approve(by=request.user)
+                approved += 1
+            except InvalidTransition:
+                pass
+    requested = sum(len(pks) for pks in chosen.values())
+    if approved:
+        messages.success(
+            request,
+            ngettext("%(count)d record approved.", "%(count)d records approved.", approved)
+            % {"count": approved},
+        )
+    if approved < requested:
+        left = requested - approved
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d record was not approved: someone else reviewed it first.",
+                "%(count)d records were not approved: someone else reviewed them first.",
+                left,
+            )
+            % {"count": left},
+        )
+    if not requested:
+        messages.info(request, _("Tick the records to approve first."))
+    return redirect("home")
+
+
+def _step(request: HttpRequest, step, done_message: str) -> None:
+    try:
+        step()
+    except InvalidTransition:
+        messages.error(
+            request, _("This record has changed status meanwhile; nothing was done. Look again.")
+        )
+    else:
+        messages.success(request, done_message)
+
+
+def _back(request: HttpRequest, record) -> HttpResponse:
+    """Reviewers act from the queue or from the record; go back where they were."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(record)

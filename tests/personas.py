@@ -1,0 +1,26 @@
+from django.test import TestCase
+
+from iompanama.roles import Role
+from tests.factories import make_site, make_user
+
+
+class PersonasTestCase(TestCase):
+    """The people every access rule is written for, built once per test class."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.darien = make_site("darien-office", province="PA-5")
+        cls.chiriqui = make_site("los-planes", province="PA-4")
+        # Field staff of Darién: enters records there and sees Darién's records only.
+        cls.field_a = make_user("field_a", Role.FIELD_STAFF, [cls.darien], first_name="Ana")
+        # Field staff of Chiriquí: must see nothing of Darién.
+        cls.field_b = make_user("field_b", Role.FIELD_STAFF, [cls.chiriqui])
+        # Supervisor of Darién: reviews what Darién submits; sees nothing of Chiriquí.
+        cls.supervisor_a = make_user("supervisor_a", Role.SUPERVISOR, [cls.darien])
+        # Administrator: every site, reference data and users.
+        cls.admin = make_user("admin", Role.ADMINISTRATOR)
+        # Viewer: published figures only, never a record or a person's data.
+        cls.viewer = make_user("viewer", Role.VIEWER)
+
+    def login(self, user) -> None:
+        self.client.force_login(user)
