@@ -21,8 +21,10 @@ OPEN_STATUS_ORDER = [ReviewStatus.RETURNED, ReviewStatus.DRAFT, ReviewStatus.SUB
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    entries_by_status = _open_entries_by_status(user)
     ctx = {
-        "entries_by_status": _open_entries_by_status(user),
+        "entries_by_status": entries_by_status,
+        "has_open_entries": any(entries for _label, entries in entries_by_status),
         "approved_counts": _approved_counts(user),
         "review_queue": _review_queue(user) if user.has_perm("iompanama.review_records") else None,
         "may_review": user.has_perm("iompanama.review_records"),

@@ -1,0 +1,39 @@
+"""Headless Chromium for the end-to-end tests: Debian's /usr/bin/chromium, driven by Playwright."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The machine has no network: without these flags Chromium waits on background requests.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}  # field staff work on their phones
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A page in a phone-sized Chromium window; fails (never skips) without Chromium."""
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium package"
+    # Playwright's sync API runs an event loop in this thread, so Django would refuse the ORM
+    # calls the test makes while the browser is open (SynchronousOnlyOperation). The test is
+    # single-threaded on its side, so the check is safe to turn off here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        # A phone left in English: the app must still start in Spanish.
+        context = browser.new_context(
+            viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US"
+        )
+        yield context.new_page()
+        context.close()
+        browser.close()

@@ -1,0 +1,98 @@
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from iompanama.models import Reviewable
+from tests.factories import make_reach
+from tests.personas import PersonasTestCase
+
+
+def _submitted_at(record: Reviewable, days_ago: int) -> None:
+    type(record).objects.filter(pk=record.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+
+
+class FieldStaffHomeTest(PersonasTestCase):
+    def test_returned_entries_come_first_with_their_reasons(self) -> None:
+        make_reach(self.darien, self.field_a, campaign="Borrador pendiente")
+        returned = make_reach(self.darien, self.field_a, campaign="Campaña devuelta")
+        returned.submit(by=self.field_a)
+        returned.return_to_author(by=self.supervisor_a, reason="Falta el enlace")
+        self.login(self.field_a)
+        response = self.client.get(reverse("home"))
+        page = response.content.decode()
+        self.assertContains(response, "Falta el enlace")
+        self.assertLess(page.index("Campaña devuelta"), page.index("Borrador pendiente"))
+
+    def test_approved_entries_are_counted_not_listed(self) -> None:
+        record = make_reach(self.darien, self.field_a, campaign="Ya aprobada")
+        record.submit(by=self.field_a)
+        record.approve(by=self.supervisor_a)
+        self.login(self.field_a)
+        response = self.client.get(reverse("home"))
+        self.assertNotContains(response, "Ya aprobada")
+        self.assertContains(response, "1 aprobados")
+
+    def test_field_staff_have_no_review_queue(self) -> None:
+        self.login(self.field_a)
+        self.assertNotContains(self.client.get(reverse("home")), 'id="review-queue"')
+
+    def test_the_page_makes_the_same_queries_for_1_and_30_entries(self) -> None:
+        self.login(self.field_a)
+        make_reach(self.darien, self.field_a)
+        with self.assertNumQueries(11):
+            self.client.get(reverse("home"))
+        for _ in range(29):
+            make_reach(self.darien, self.field_a).submit(by=self.field_a)
+        with self.assertNumQueries(11):
+            self.client.get(reverse("home"))
+
+
+class SupervisorHomeTest(PersonasTestCase):
+    def test_the_queue_lists_submissions_of_their_sites_oldest_first(self) -> None:
+        newer = make_reach(self.darien, self.field_a, campaign="Más reciente")
+        older = make_reach(self.darien, self.field_a, campaign="Más antigua")
+        elsewhere = make_reach(self.chiriqui, self.field_b, campaign="De Chiriquí")
+        for record in (newer, older, elsewhere):
+            record.submit(by=record.created_by)
+        _submitted_at(newer, 1)
+        _submitted_at(older, 5)
+        self.login(self.supervisor_a)
+        response = self.client.get(reverse("home"))
+        self.assertEqual([r.pk for r in response.context["review_queue"]], [older.pk, newer.pk])
+        self.assertNotContains(response, "De Chiriquí")
+
+    def test_their_own_submissions_are_not_in_their_queue(self) -> None:
+        own = make_reach(self.darien, self.supervisor_a)
+        own.submit(by=self.supervisor_a)
+        self.login(self.supervisor_a)
+        self.assertEqual(self.client.get(reverse("home")).context["review_queue"], [])
+
+    def test_the_queue_makes_the_same_queries_for_1_and_30_records(self) -> None:
+        self.login(self.supervisor_a)
+        make_reach(self.darien, self.field_a).submit(by=self.field_a)
+        with self.assertNumQueries(12):
+            self.client.get(reverse("home"))
+        for _ in range(29):
+            make_reach(self.darien, self.field_a).submit(by=self.field_a)
+        with self.assertNumQueries(12):
+            response = self.client.get(reverse("home"))
+        self.assertEqual(len(response.context["review_queue"]), 30)
+
+
+class OtherHomesTest(PersonasTestCase):
+    def test_administrators_see_links_to_reference_data_and_users(self) -> None:
+        self.login(self.admin)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, reverse("admin:iompanama_user_changelist"))
+        self.assertContains(response, reverse("admin:iompanama_site_changelist"))
+
+    def test_viewers_see_neither_records_nor_the_queue(self) -> None:
+        make_reach(self.darien, self.field_a, campaign="Privada").submit(by=self.field_a)
+        self.login(self.viewer)
+        response = self.client.get(reverse("home"))
+        self.assertNotContains(response, "Privada")
+        self.assertContains(response, 'id="viewer"')
+        self.assertNotContains(response, reverse("activities:reach_list"))
