@@ -29,16 +29,16 @@ def reviewable_model(kind: str) -> type[Reviewable]:
         raise Http404 from None
 
 
-def get_record_for_user(user: User, model: type[Reviewable], pk: int) -> Reviewable:
+def get_record_for_user(
+    user: User, model: type[Reviewable], pk: int, to: str | None = None
+) -> Reviewable:
+    """The record if the person may see it (else 404) and, given `to` ("edit", "submit",
+    "review"), may do that with it (else 403)."""
     try:
-        return model.objects.for_user(user).select_related("site", "created_by").get(pk=pk)
+        record = model.objects.for_user(user).select_related("site", "created_by").get(pk=pk)
     except model.DoesNotExist:
         raise Http404 from None
-
-
-def get_editable_record_for_user(user: User, model: type[Reviewable], pk: int) -> Reviewable:
-    record = get_record_for_user(user, model, pk)
-    if not record.may_edit(user):
+    if to and not getattr(record, f"may_{to}")(user):
         raise PermissionDenied
     return record
 

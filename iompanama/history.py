@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 # Bookkeeping fields that change on every save and say nothing to a reader.
 HIDDEN_FIELDS = ["version", "updated_at", "submitted_at", "created_at"]
 
@@ -34,7 +36,7 @@ def history_entries(record: models.Model) -> list[HistoryEntry]:
             HistoryEntry(
                 at=version.history_date,
                 by=version.history_user,
-                kind=version.get_history_type_display(),
+                kind=KINDS[version.history_type],
             )
         )
         if previous is not None:

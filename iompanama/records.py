@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from iompanama.access import (
-    get_editable_record_for_user,
     get_record_for_user,
     may_enter_records,
     require_record_entry,
@@ -92,7 +91,7 @@ def record_edit(
     form_class: type[RecordForm],
     template: str,
 ) -> HttpResponse:
-    record = get_editable_record_for_user(request.user, model, pk)
+    record = get_record_for_user(request.user, model, pk, to="edit")
     was_approved = record.status == ReviewStatus.APPROVED
     form = form_class(request.POST or None, instance=record, user=request.user)
     if form.is_valid():

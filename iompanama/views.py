@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -79,34 +80,28 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, remembered on the account so that emails follow it too."""
     response = django_set_language(request)
     language = request.POST.get("language")
-    if request.user.is_authenticated and language in {"es", "en"}:
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         User.objects.filter(pk=request.user.pk).update(language=language)
     return response
 
 
 @require_POST
 def submit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    record = get_record_for_user(request.user, reviewable_model(kind), pk)
-    if not record.may_submit(request.user):
-        raise PermissionDenied
+    record = get_record_for_user(request.user, reviewable_model(kind), pk, to="submit")
     _step(request, lambda: record.submit(by=request.user), _("Submitted for review."))
     return redirect(record)
 
 
 @require_POST
 def approve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    record = get_record_for_user(request.user, reviewable_model(kind), pk)
-    if not record.may_review(request.user):
-        raise PermissionDenied
+    record = get_record_for_user(request.user, reviewable_model(kind), pk, to="review")
     _step(request, lambda: record.approve(by=request.user), _("Approved."))
     return _back(request, record)
 
 
 @require_POST
 def return_to_author(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    record = get_record_for_user(request.user, reviewable_model(kind), pk)
-    if not record.may_review(request.user):
-        raise PermissionDenied
+    record = get_record_for_user(request.user, reviewable_model(kind), pk, to="review")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A record is returned with a reason: say what to correct."))

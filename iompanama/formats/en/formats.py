@@ -1,13 +1,16 @@
-# English pages in Panama: the same numbers, and dates day first as the Spanish ones.
+# English pages in Panama: the same numbers and day-first dates as the Spanish ones.
+from iompanama.formats.es.formats import (  # noqa: F401 (Django reads these names)
+    DATE_INPUT_FORMATS,
+    DATETIME_INPUT_FORMATS,
+    DECIMAL_SEPARATOR,
+    FIRST_DAY_OF_WEEK,
+    NUMBER_GROUPING,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    THOUSAND_SEPARATOR,
+)
+
 DATE_FORMAT = "j F Y"
-SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "j F Y, H:i"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
-DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-FIRST_DAY_OF_WEEK = 0
-DECIMAL_SEPARATOR = "."
-THOUSAND_SEPARATOR = ","
-NUMBER_GROUPING = 3

@@ -89,7 +89,7 @@ class Command(BaseCommand):
             users[username] = user
         self._add_records(users)
 
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in as one of these:"))
         for username, _first, _last, role, _sites in USERS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<16} password: {DEMO_PASSWORD}")
 
