@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import reverse
 
@@ -76,6 +77,11 @@ class ErrorPageTest(PersonasTestCase):
         self.login(self.field_a)
         response = self.client.get("/no-such-page/")
         self.assertContains(response, "Página no encontrada", status_code=404)
+
+    def test_a_server_error_page_renders_without_a_request(self) -> None:
+        """Django renders 500.html with no context: it must not depend on the request."""
+        page = render_to_string("500.html")
+        self.assertIn("Algo falló de nuestro lado", page)
 
     def test_a_refused_action_explains_itself(self) -> None:
         self.login(self.viewer)
