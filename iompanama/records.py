@@ -7,6 +7,7 @@ check and the review panel are written once.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -69,19 +70,27 @@ def record_detail(
 
 
 def record_create(
-    request: HttpRequest, model: type[Reviewable], form_class: type[RecordForm], template: str
+    request: HttpRequest,
+    model: type[Reviewable],
+    form_class: type[RecordForm],
+    template: str,
+    formset_class: type[BaseInlineFormSet] | None = None,
 ) -> HttpResponse:
+    """`formset_class`, an inline formset, edits the record's rows (items, family members) in
+    the same form: the record and its rows are saved together or not at all."""
     require_record_entry(request.user, model)
-    form = form_class(request.POST or None, user=request.user)
-    if form.is_valid():
+    form = form_class(request.POST or None, request.FILES or None, user=request.user)
+    formset = _formset(request, formset_class, form.instance)
+    if _all_valid(form, formset):
         with transaction.atomic():
             record = form.save(commit=False)
             record.create(by=request.user)
             form.save_m2m()
+            _save_rows(formset, record)
         messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
         return redirect(record)
-    ctx = {"form": form, "title": _("New record: %(kind)s") % {"kind": model._meta.verbose_name}}
-    return render(request, template, ctx)
+    title = _("New record: %(kind)s") % {"kind": model._meta.verbose_name}
+    return render(request, template, {"form": form, "formset": formset, "title": title})
 
 
 def record_edit(
@@ -90,32 +99,58 @@ def record_edit(
     pk: int,
     form_class: type[RecordForm],
     template: str,
+    formset_class: type[BaseInlineFormSet] | None = None,
 ) -> HttpResponse:
     record = get_record_for_user(request.user, model, pk, to="edit")
     was_approved = record.status == ReviewStatus.APPROVED
-    form = form_class(request.POST or None, instance=record, user=request.user)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                record = form.save(commit=False)
-                record.save_changes(by=request.user, seen_version=form.cleaned_data["seen_version"])
-                form.save_m2m()
-        except StaleRecord:
-            messages.error(
-                request,
-                _(
-                    "Someone else changed this record after you opened it. Your changes were "
-                    "not saved: open it again to see their version."
-                ),
-            )
-            return render(request, template, _edit_ctx(form, record))
-        if was_approved:
-            messages.warning(request, _("Saved. The record changed, so it is back in review."))
-        else:
-            messages.success(request, _("Saved."))
-        return redirect(record)
-    return render(request, template, _edit_ctx(form, record))
+    form = form_class(
+        request.POST or None, request.FILES or None, instance=record, user=request.user
+    )
+    formset = _formset(request, formset_class, record)
+    ctx = {
+        "form": form,
+        "formset": formset,
+        "record": record,
+        "title": _("Edit: %(record)s") % {"record": record},
+    }
+    if not _all_valid(form, formset):
+        return render(request, template, ctx)
+    try:
+        with transaction.atomic():
+            record = form.save(commit=False)
+            record.save_changes(by=request.user, seen_version=form.cleaned_data["seen_version"])
+            form.save_m2m()
+            _save_rows(formset, record)
+    except StaleRecord:
+        messages.error(
+            request,
+            _(
+                "Someone else changed this record after you opened it. Your changes were "
+                "not saved: open it again to see their version."
+            ),
+        )
+        return render(request, template, ctx)
+    if was_approved:
+        messages.warning(request, _("Saved. The record changed, so it is back in review."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(record)
 
 
-def _edit_ctx(form: RecordForm, record: Reviewable) -> dict:
-    return {"form": form, "record": record, "title": _("Edit: %(record)s") % {"record": record}}
+def _formset(
+    request: HttpRequest, formset_class: type[BaseInlineFormSet] | None, record: Reviewable
+) -> BaseInlineFormSet | None:
+    if formset_class is None:
+        return None
+    return formset_class(request.POST or None, request.FILES or None, instance=record)
+
+
+def _all_valid(form: RecordForm, formset: BaseInlineFormSet | None) -> bool:
+    # Both are validated, so that every error shows at once.
+    return all([form.is_valid(), formset is None or formset.is_valid()])
+
+
+def _save_rows(formset: BaseInlineFormSet | None, record: Reviewable) -> None:
+    if formset is not None:
+        formset.instance = record
+        formset.save()
