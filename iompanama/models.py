@@ -173,9 +173,11 @@ class Transition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class ReviewableQuerySet(models.QuerySet):
-    def for_user(self, user: User) -> "ReviewableQuerySet":
-        """The one place that decides which records a person may see."""
+class SiteScopedQuerySet(models.QuerySet):
+    """Rows that belong to a site (a `site` foreign key): records, and the people they serve."""
+
+    def for_user(self, user: User) -> "SiteScopedQuerySet":
+        """The one place that decides which rows a person may see: those of their sites."""
         if not user.is_authenticated:
             return self.none()
         if user.is_administrator:
@@ -184,6 +186,8 @@ class ReviewableQuerySet(models.QuerySet):
             return self.filter(site__in=user.sites.all())
         return self.none()
 
+
+class ReviewableQuerySet(SiteScopedQuerySet):
     def authored_by(self, user: User) -> "ReviewableQuerySet":
         return self.filter(created_by=user)
 
