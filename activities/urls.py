@@ -4,8 +4,12 @@ from activities import views
 
 app_name = "activities"
 urlpatterns = [
-    path("reach/", views.reach_list, name="reach_list"),
-    path("reach/new/", views.reach_create, name="reach_create"),
-    path("reach/<int:pk>/", views.reach_detail, name="reach_detail"),
-    path("reach/<int:pk>/edit/", views.reach_edit, name="reach_edit"),
+    *views.reach.urls("reach"),
+    *views.medical.urls("medical"),
+    *views.flow.urls("flow"),
+    *views.donation.urls("donations"),
+    path("donations/<int:pk>/receipt/", views.donation_receipt, name="donation_receipt"),
+    *views.training.urls("trainings"),
+    path("trainings/<int:pk>/attendance-sheet/", views.training_sheet, name="training_sheet"),
+    *views.survey.urls("surveys"),
 ]

@@ -1,27 +1,63 @@
-from django.http import HttpRequest, HttpResponse
+from pathlib import Path
 
-from activities.forms import CommunicationReachFilterForm, CommunicationReachForm
-from activities.models import CommunicationReach
-from iompanama import records
+from django.http import FileResponse, Http404, HttpRequest
+
+from activities.forms import (
+    CommunicationReachFilterForm,
+    CommunicationReachForm,
+    DonationFilterForm,
+    DonationForm,
+    DonationItemFormSet,
+    MedicalAttentionTallyForm,
+    MigrationFlowStatisticForm,
+    SurveyResponseFormSet,
+    SurveyRoundFilterForm,
+    SurveyRoundForm,
+    TrainingSessionFilterForm,
+    TrainingSessionForm,
+)
+from activities.models import (
+    CommunicationReach,
+    Donation,
+    MedicalAttentionTally,
+    MigrationFlowStatistic,
+    SurveyRound,
+    TrainingSession,
+)
+from iompanama.access import get_record_for_user
+from iompanama.models import Reviewable
+from iompanama.records import RecordPages
+
+reach = RecordPages(
+    "reach", CommunicationReach, CommunicationReachForm, CommunicationReachFilterForm
+)
+medical = RecordPages("medical", MedicalAttentionTally, MedicalAttentionTallyForm)
+flow = RecordPages("flow", MigrationFlowStatistic, MigrationFlowStatisticForm)
+donation = RecordPages(
+    "donation",
+    Donation,
+    DonationForm,
+    DonationFilterForm,
+    rows=DonationItemFormSet,
+    related=("donor",),
+)
+training = RecordPages("training", TrainingSession, TrainingSessionForm, TrainingSessionFilterForm)
+survey = RecordPages(
+    "survey", SurveyRound, SurveyRoundForm, SurveyRoundFilterForm, rows=SurveyResponseFormSet
+)
 
 
-def reach_list(request: HttpRequest) -> HttpResponse:
-    return records.record_list(
-        request, CommunicationReach, CommunicationReachFilterForm, "activities/reach_list.html"
-    )
+def donation_receipt(request: HttpRequest, pk: int) -> FileResponse:
+    return _document(request, Donation, pk, "receipt")
 
 
-def reach_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return records.record_detail(request, CommunicationReach, pk, "activities/reach_detail.html")
+def training_sheet(request: HttpRequest, pk: int) -> FileResponse:
+    return _document(request, TrainingSession, pk, "attendance_sheet")
 
 
-def reach_create(request: HttpRequest) -> HttpResponse:
-    return records.record_create(
-        request, CommunicationReach, CommunicationReachForm, "records/form.html"
-    )
-
-
-def reach_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return records.record_edit(
-        request, CommunicationReach, pk, CommunicationReachForm, "records/form.html"
-    )
+def _document(request: HttpRequest, model: type[Reviewable], pk: int, field: str) -> FileResponse:
+    """An uploaded document of a record, to those who may see the record."""
+    document = getattr(get_record_for_user(request.user, model, pk), field)
+    if not document:
+        raise Http404
+    return FileResponse(document.open("rb"), as_attachment=True, filename=Path(document.name).name)

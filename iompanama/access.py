@@ -7,6 +7,7 @@ from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 
 from iompanama.models import Reviewable, User
@@ -30,10 +31,11 @@ def reviewable_model(kind: str) -> type[Reviewable]:
 
 
 def get_record_for_user(
-    user: User, model: type[Reviewable], pk: int, to: str | None = None
-) -> Reviewable:
+    user: User, model: type[models.Model], pk: int, to: str | None = None
+) -> models.Model:
     """The record if the person may see it (else 404) and, given `to` ("edit", "submit",
-    "review"), may do that with it (else 403)."""
+    "review"), may do that with it (else 403). Any model with a site, an author, a
+    `for_user` queryset and `may_<to>` methods: reviewable records, and the people they serve."""
     try:
         record = model.objects.for_user(user).select_related("site", "created_by").get(pk=pk)
     except model.DoesNotExist:

@@ -1,16 +1,19 @@
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from iompanama.access import reviewable_models
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The record lists a person may open, for the menu on every page."""
+    """What the menu on every page offers: the people served and the record lists."""
     user = request.user
     if not user.is_authenticated or not (user.works_at_sites or user.is_administrator):
-        return {"nav_records": []}
+        return {"nav_records": [], "nav_people": None}
     return {
+        "nav_people": (_("Beneficiaries"), reverse("cases:beneficiary_list")),
         "nav_records": [
             (model._meta.verbose_name_plural, model.list_url())
             for model in reviewable_models().values()
-        ]
+        ],
     }

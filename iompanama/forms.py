@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    """The browser's month picker, which posts "2023-09"."""
+
+    input_type = "month"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month, kept as its first day; takes "2023-09" or any date of the month."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value) -> datetime.date | None:
+        date = super().to_python(value)
+        return date.replace(day=1) if date else None
 
 
 def sites_for(user: User):
@@ -27,6 +49,21 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites_for(user)
         self.fields["seen_version"].initial = self.instance.version
+
+
+class RowForm(forms.ModelForm):
+    """A row entered under a record (item line, respondent, family member). It knows who enters
+    it, so that a row can offer only what that person may choose."""
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+class RecordRows(forms.BaseInlineFormSet):
+    """The rows of a record, edited in the record's own form; `title` heads them."""
+
+    title: str
 
 
 class RecordFilterForm(forms.Form):

@@ -133,6 +133,14 @@ class User(AbstractUser):
         return [str(Role(name).label) for name in sorted(self.role_names) if name in Role]
 
 
+class Sex(models.TextChoices):
+    """As people are counted in every record and figure."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other or not stated")
+
+
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

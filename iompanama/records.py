@@ -4,12 +4,16 @@ Each app's views call these with its model, forms and templates, so that scoping
 check and the review panel are written once.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from iompanama.access import (
@@ -30,25 +34,30 @@ def record_list(
     model: type[Reviewable],
     filter_form: type[RecordFilterForm],
     template: str,
+    related: tuple[str, ...] = (),
 ) -> HttpResponse:
+    """`related`: the foreign keys the rows show besides site and author, fetched in the same
+    query."""
     require_record_viewing(request.user, model)
     visible = model.objects.for_user(request.user)
     form = filter_form(request.GET or None, user=request.user)
     records = form.filter(visible) if form.is_bound else visible
-    page = Paginator(records.select_related("site", "created_by"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
     ctx = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        **paginate(request, records.select_related("site", "created_by", *related)),
         "title": model._meta.verbose_name_plural,
         "create_url": model.create_url(),
         "may_create": may_enter_records(request.user, model),
     }
     return render(request, template, ctx)
+
+
+def paginate(request: HttpRequest, rows: QuerySet) -> dict:
+    """The asked-for `page` of `rows`, and the `query` its links keep (filters, not the page)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "query": query.urlencode()}
 
 
 def record_detail(
@@ -142,7 +151,12 @@ def _formset(
 ) -> BaseInlineFormSet | None:
     if formset_class is None:
         return None
-    return formset_class(request.POST or None, request.FILES or None, instance=record)
+    return formset_class(
+        request.POST or None,
+        request.FILES or None,
+        instance=record,
+        form_kwargs={"user": request.user},
+    )
 
 
 def _all_valid(form: RecordForm, formset: BaseInlineFormSet | None) -> bool:
@@ -154,3 +168,42 @@ def _save_rows(formset: BaseInlineFormSet | None, record: Reviewable) -> None:
     if formset is not None:
         formset.instance = record
         formset.save()
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """The four pages of one kind of record, named <name>_list, _create, _detail and _edit, with
+    the templates <app>/<name>_list.html and <app>/<name>_detail.html."""
+
+    name: str
+    model: type[Reviewable]
+    form: type[RecordForm]
+    filter_form: type[RecordFilterForm] = RecordFilterForm
+    rows: type[BaseInlineFormSet] | None = None
+    form_template: str = "records/form.html"
+    related: tuple[str, ...] = ()
+
+    def urls(self, route: str) -> list[URLPattern]:
+        return [
+            path(f"{route}/", self.list_page, name=f"{self.name}_list"),
+            path(f"{route}/new/", self.create_page, name=f"{self.name}_create"),
+            path(f"{route}/<int:pk>/", self.detail_page, name=f"{self.name}_detail"),
+            path(f"{route}/<int:pk>/edit/", self.edit_page, name=f"{self.name}_edit"),
+        ]
+
+    def _template(self, page: str) -> str:
+        return f"{self.model._meta.app_label}/{self.name}_{page}.html"
+
+    def list_page(self, request: HttpRequest) -> HttpResponse:
+        return record_list(
+            request, self.model, self.filter_form, self._template("list"), self.related
+        )
+
+    def detail_page(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return record_detail(request, self.model, pk, self._template("detail"))
+
+    def create_page(self, request: HttpRequest) -> HttpResponse:
+        return record_create(request, self.model, self.form, self.form_template, self.rows)
+
+    def edit_page(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return record_edit(request, self.model, pk, self.form, self.form_template, self.rows)

@@ -17,9 +17,32 @@ class Role(models.TextChoices):
 
 
 # Records that field staff enter and supervisors review; "app_label.model".
-RECORD_MODELS = ["activities.communicationreach"]
+RECORD_MODELS = [
+    # Beneficiaries are not reviewed themselves, but the same people enter them.
+    "cases.beneficiary",
+    "cases.legalorientationcase",
+    "cases.counsellingsession",
+    "cases.avrcase",
+    "cases.avrfamilymember",
+    "activities.communicationreach",
+    "activities.medicalattentiontally",
+    "activities.migrationflowstatistic",
+    "activities.donation",
+    "activities.donationitem",
+    "activities.trainingsession",
+    "activities.surveyround",
+    "activities.surveyresponse",
+]
 # Reference data and accounts, kept by administrators.
-REFERENCE_MODELS = ["iompanama.user", "iompanama.region", "iompanama.province", "iompanama.site"]
+REFERENCE_MODELS = [
+    "iompanama.user",
+    "iompanama.region",
+    "iompanama.province",
+    "iompanama.site",
+    "activities.donor",
+    "activities.itemcategory",
+    "activities.trainingtopic",
+]
 
 
 def _model_permissions(models: list[str], actions: list[str]) -> list[str]:

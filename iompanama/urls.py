@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/<str:kind>/<int:pk>/approve/", views.approve, name="approve"),
     path("review/<str:kind>/<int:pk>/return/", views.return_to_author, name="return"),
     path("review/bulk-approve/", views.bulk_approve, name="bulk_approve"),
+    path("cases/", include("cases.urls")),
     path("activities/", include("activities.urls")),
     path("admin/", admin.site.urls),
 ]

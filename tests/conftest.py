@@ -1,3 +1,6 @@
+import shutil
+import tempfile
+
 from django.conf import settings
 
 
@@ -7,3 +10,10 @@ def pytest_configure() -> None:
     # A persistent connection of the browser tests' server thread would keep PostgreSQL from
     # dropping the test database at the end.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Uploaded files (receipts, attendance sheets) go to a directory removed at the end, never
+    # into the repository.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="iompanama-test-media-")
+
+
+def pytest_unconfigure() -> None:
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -1,5 +1,6 @@
 from django.test import TestCase
 
+from iompanama.models import Site
 from iompanama.roles import Role
 from tests.factories import make_site, make_user
 
@@ -11,12 +12,16 @@ class PersonasTestCase(TestCase):
     def setUpTestData(cls) -> None:
         cls.darien = make_site("darien-office", province="PA-5")
         cls.chiriqui = make_site("los-planes", province="PA-4")
+        # Migrant reception stations, where medical attention is tallied.
+        cls.darien_etrm = make_site("lajas-blancas", kind=Site.Kind.ETRM, province="PA-5")
+        cls.chiriqui_etrm = make_site("etrm-los-planes", kind=Site.Kind.ETRM, province="PA-4")
+        darien, chiriqui = [cls.darien, cls.darien_etrm], [cls.chiriqui, cls.chiriqui_etrm]
         # Field staff of Darién: enters records there and sees Darién's records only.
-        cls.field_a = make_user("field_a", Role.FIELD_STAFF, [cls.darien], first_name="Ana")
+        cls.field_a = make_user("field_a", Role.FIELD_STAFF, darien, first_name="Ana")
         # Field staff of Chiriquí: must see nothing of Darién.
-        cls.field_b = make_user("field_b", Role.FIELD_STAFF, [cls.chiriqui])
+        cls.field_b = make_user("field_b", Role.FIELD_STAFF, chiriqui)
         # Supervisor of Darién: reviews what Darién submits; sees nothing of Chiriquí.
-        cls.supervisor_a = make_user("supervisor_a", Role.SUPERVISOR, [cls.darien])
+        cls.supervisor_a = make_user("supervisor_a", Role.SUPERVISOR, darien)
         # Administrator: every site, reference data and users.
         cls.admin = make_user("admin", Role.ADMINISTRATOR)
         # Viewer: published figures only, never a record or a person's data.

@@ -3,14 +3,26 @@
 A new URL fails `test_every_url_has_an_expectation` until it gets its row here.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from iompanama.models import ReviewStatus
-from tests.factories import make_reach
+from tests.factories import (
+    make_avr_case,
+    make_beneficiary,
+    make_donation,
+    make_flow_statistic,
+    make_legal_case,
+    make_reach,
+    make_survey_round,
+    make_tally,
+    make_training,
+)
 from tests.personas import PersonasTestCase
 
 LOGIN = "login"  # a redirect to the sign-in page
+PNG = b"\x89PNG\r\n\x1a\n"
 PERSONAS = ["anonymous", "field_a", "field_b", "supervisor_a", "admin", "viewer"]
 
 
@@ -23,12 +35,18 @@ def _row(method, anonymous, field_a, field_b, supervisor_a, admin, viewer, data=
 
 EVERYONE = _row("get", 200, 200, 200, 200, 200, 200)
 SIGNED_IN = _row("get", LOGIN, 200, 200, 200, 200, 200)
+# The four pages of every kind of record: viewers never see records, field staff of Chiriquí
+# don't see Darién's, and only the author (or an administrator) edits a draft.
+RECORD_LIST = _row("get", LOGIN, 200, 200, 200, 200, 403)
+RECORD_CREATE = _row("get", LOGIN, 200, 200, 200, 200, 403)
+RECORD_DETAIL = _row("get", LOGIN, 200, 404, 200, 200, 404)
+RECORD_EDIT = _row("get", LOGIN, 200, 404, 403, 200, 404)
 ADMIN_ONLY = _row(
     "get", "admin-login", "admin-login", "admin-login", "admin-login", 200, "admin-login"
 )
 
-# url name -> (how to build its arguments, expectation). `draft` and `submitted` are records of
-# Darién entered by field_a.
+# url name -> expectation. `draft` and `submitted` are records of Darién entered by field_a;
+# record pages open the draft of their kind (`drafts`).
 EXPECTATIONS = {
     "home": SIGNED_IN,
     "login": EVERYONE,
@@ -44,10 +62,46 @@ EXPECTATIONS = {
     "approve": _row("post", LOGIN, 403, 404, 302, 302, 404),
     "return": _row("post", LOGIN, 403, 404, 302, 302, 404, {"reason": "Falta la fecha"}),
     "bulk_approve": _row("post", LOGIN, 403, 403, 302, 302, 403),
-    "activities:reach_list": _row("get", LOGIN, 200, 200, 200, 200, 403),
-    "activities:reach_create": _row("get", LOGIN, 200, 200, 200, 200, 403),
-    "activities:reach_detail": _row("get", LOGIN, 200, 404, 200, 200, 404),
-    "activities:reach_edit": _row("get", LOGIN, 200, 404, 403, 200, 404),
+    "activities:reach_list": RECORD_LIST,
+    "activities:reach_create": RECORD_CREATE,
+    "activities:reach_detail": RECORD_DETAIL,
+    "activities:reach_edit": RECORD_EDIT,
+    "activities:medical_list": RECORD_LIST,
+    "activities:medical_create": RECORD_CREATE,
+    "activities:medical_detail": RECORD_DETAIL,
+    "activities:medical_edit": RECORD_EDIT,
+    "activities:flow_list": RECORD_LIST,
+    "activities:flow_create": RECORD_CREATE,
+    "activities:flow_detail": RECORD_DETAIL,
+    "activities:flow_edit": RECORD_EDIT,
+    "activities:donation_list": RECORD_LIST,
+    "activities:donation_create": RECORD_CREATE,
+    "activities:donation_detail": RECORD_DETAIL,
+    "activities:donation_edit": RECORD_EDIT,
+    # Uploaded documents: to those who see the record.
+    "activities:donation_receipt": RECORD_DETAIL,
+    "activities:training_list": RECORD_LIST,
+    "activities:training_create": RECORD_CREATE,
+    "activities:training_detail": RECORD_DETAIL,
+    "activities:training_edit": RECORD_EDIT,
+    "activities:training_sheet": RECORD_DETAIL,
+    "activities:survey_list": RECORD_LIST,
+    "activities:survey_create": RECORD_CREATE,
+    "activities:survey_detail": RECORD_DETAIL,
+    "activities:survey_edit": RECORD_EDIT,
+    # Beneficiaries: any staff of the person's site may correct them; viewers see no person.
+    "cases:beneficiary_list": RECORD_LIST,
+    "cases:beneficiary_create": RECORD_CREATE,
+    "cases:beneficiary_detail": RECORD_DETAIL,
+    "cases:beneficiary_edit": _row("get", LOGIN, 200, 404, 200, 200, 404),
+    "cases:legal_list": RECORD_LIST,
+    "cases:legal_create": RECORD_CREATE,
+    "cases:legal_detail": RECORD_DETAIL,
+    "cases:legal_edit": RECORD_EDIT,
+    "cases:avr_list": RECORD_LIST,
+    "cases:avr_create": RECORD_CREATE,
+    "cases:avr_detail": RECORD_DETAIL,
+    "cases:avr_edit": RECORD_EDIT,
     # The admin is Django's; these two stand for all of its pages.
     "admin:index": ADMIN_ONLY,
     "admin:iompanama_user_changelist": _row(
@@ -74,16 +128,34 @@ class AccessTest(PersonasTestCase):
         cls.draft = make_reach(cls.darien, cls.field_a)
         cls.submitted = make_reach(cls.darien, cls.field_a)
         cls.submitted.submit(by=cls.field_a)
+        cls.drafts = {
+            "activities:reach": cls.draft,
+            "activities:medical": make_tally(cls.darien_etrm, cls.field_a),
+            "activities:flow": make_flow_statistic(cls.darien, cls.field_a),
+            "activities:donation": make_donation(
+                cls.darien, cls.field_a, receipt=SimpleUploadedFile("recibo.pdf", b"%PDF-1.4")
+            ),
+            "activities:training": make_training(
+                cls.darien, cls.field_a, attendance_sheet=SimpleUploadedFile("hoja.png", PNG)
+            ),
+            "activities:survey": make_survey_round(cls.darien, cls.field_a),
+            "cases:beneficiary": make_beneficiary(cls.darien, cls.field_a),
+        }
+        cls.drafts |= {
+            "cases:legal": make_legal_case(cls.drafts["cases:beneficiary"], cls.field_a),
+            "cases:avr": make_avr_case(cls.drafts["cases:beneficiary"], cls.field_a),
+        }
 
     def _url(self, name: str) -> str:
+        prefix, _sep, page = name.rpartition("_")
+        if page in ("detail", "edit", "receipt", "sheet"):
+            return reverse(name, kwargs={"pk": self.drafts[prefix].pk})
         kind = "activities.communicationreach"
         args = {
             "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
             "submit": {"kind": kind, "pk": self.draft.pk},
             "approve": {"kind": kind, "pk": self.submitted.pk},
             "return": {"kind": kind, "pk": self.submitted.pk},
-            "activities:reach_detail": {"pk": self.draft.pk},
-            "activities:reach_edit": {"pk": self.draft.pk},
         }
         return reverse(name, kwargs=args.get(name))
 

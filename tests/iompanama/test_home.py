@@ -3,9 +3,14 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from iompanama.access import reviewable_models
 from iompanama.models import Reviewable
 from tests.factories import make_reach
 from tests.personas import PersonasTestCase
+
+# The home page asks each kind of record for the person's open entries and approved count (and,
+# for a reviewer, the review queue): a fixed number of queries per kind, whatever the rows.
+KINDS = len(reviewable_models())
 
 
 def _submitted_at(record: Reviewable, days_ago: int) -> None:
@@ -42,11 +47,11 @@ class FieldStaffHomeTest(PersonasTestCase):
     def test_the_page_makes_the_same_queries_for_1_and_30_entries(self) -> None:
         self.login(self.field_a)
         make_reach(self.darien, self.field_a)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(9 + 2 * KINDS):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(9 + 2 * KINDS):
             self.client.get(reverse("home"))
 
 
@@ -73,11 +78,11 @@ class SupervisorHomeTest(PersonasTestCase):
     def test_the_queue_makes_the_same_queries_for_1_and_30_records(self) -> None:
         self.login(self.supervisor_a)
         make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(9 + 3 * KINDS):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(9 + 3 * KINDS):
             response = self.client.get(reverse("home"))
         self.assertEqual(len(response.context["review_queue"]), 30)
 

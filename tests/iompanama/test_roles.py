@@ -1,12 +1,8 @@
-import io
-
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import TestCase
 
-from activities.models import CommunicationReach
 from iompanama.access import reviewable_models
-from iompanama.models import Province, Site, User
+from iompanama.models import Province
 from iompanama.roles import ROLE_PERMISSIONS, Role
 
 
@@ -33,22 +29,3 @@ class RoleGroupsTest(TestCase):
         self.assertEqual(Province.objects.filter(kind=Province.Kind.PROVINCE).count(), 10)
         self.assertEqual(Province.objects.filter(kind=Province.Kind.COMARCA).count(), 4)
         self.assertTrue(Province.objects.filter(name="Darién", code="PA-5").exists())
-
-
-class DemoCommandTest(TestCase):
-    def test_demo_data_can_be_loaded_twice_without_duplicates(self) -> None:
-        call_command("demo", stdout=io.StringIO())
-        counts = (Site.objects.count(), User.objects.count(), CommunicationReach.objects.count())
-        call_command("demo", stdout=io.StringIO())
-        self.assertEqual(
-            counts,
-            (Site.objects.count(), User.objects.count(), CommunicationReach.objects.count()),
-        )
-        self.assertEqual(counts[1], 5)
-        self.assertTrue(Site.objects.filter(kind=Site.Kind.ETRM, name__contains="Lajas Blancas"))
-
-    def test_there_is_one_demo_user_per_role(self) -> None:
-        call_command("demo", stdout=io.StringIO())
-        for role in Role:
-            with self.subTest(role=role):
-                self.assertTrue(User.objects.filter(groups__name=role).exists())

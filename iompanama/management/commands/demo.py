@@ -2,15 +2,27 @@
 
 import datetime
 import random
+from collections.abc import Callable
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import QuerySet
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from activities.models import CommunicationReach
-from iompanama.models import Province, Region, Site, User
+from activities import demo as activities_demo
+from activities.models import (
+    CommunicationReach,
+    Donation,
+    MedicalAttentionTally,
+    MigrationFlowStatistic,
+    SurveyRound,
+    TrainingSession,
+)
+from cases.demo import add_demo_cases
+from cases.models import Beneficiary
+from iompanama.models import Province, Region, Reviewable, Site, User
 from iompanama.roles import Role
 
 DEMO_PASSWORD = "demo-OIM-2026"
@@ -48,6 +60,13 @@ USERS = [
     ("admin", "Carmen", "Herrera", Role.ADMINISTRATOR, []),
     ("lector", "Jorge", "Pérez", Role.VIEWER, []),
 ]
+
+# People who crossed the Darién each month, January to December, shaped like SNM's figures: August
+# and September 2023 add up to the factsheet's 157,214, almost twice the same months of 2022.
+CROSSINGS = {
+    2022: [4493, 2988, 8513, 9094, 8963, 15208, 19659, 31055, 48204, 59773, 19322, 21012],
+    2023: [24657, 21069, 38099, 40297, 41051, 29752, 55464, 81946, 75268, 48328, 35000, 24000],
+}
 
 CAMPAIGNS = ["Migración segura", "Orientación legal", "Salud en tránsito", "No a la trata"]
 
@@ -94,31 +113,116 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {Role(role).label:<16} password: {DEMO_PASSWORD}")
 
     def _add_records(self, users: dict[str, User]) -> None:
-        if CommunicationReach.objects.exists():
-            return
         rng = random.Random(2023)  # noqa: S311 (repeatable demo data, not secrets)
-        today = timezone.localdate()
+        if not CommunicationReach.objects.exists():
+            self._add_weekly(
+                users, rng, Site.objects.all(), _reach, "Falta el enlace a la publicación."
+            )
+        if not MedicalAttentionTally.objects.exists():
+            etrms = Site.objects.filter(kind=Site.Kind.ETRM)
+            self._add_weekly(users, rng, etrms, _tally, "El total no coincide con la hoja.")
+        if not MigrationFlowStatistic.objects.exists():
+            self._add_flow_statistics(users)
+        if not Beneficiary.objects.exists():
+            add_demo_cases(users, rng)
+        activities_demo.add_demo_donors()
+        # Two a week of each, item lines and topics added once saved: a few hundred in the year.
+        weekly_with_rows = [
+            (Donation, activities_demo.build_donation, activities_demo.add_donation_items),
+            (TrainingSession, activities_demo.build_training, activities_demo.add_training_topics),
+        ]
+        for model, build, add_rows in weekly_with_rows:
+            if not model.objects.exists():
+                for _ in range(2):
+                    self._add_weekly(
+                        users,
+                        rng,
+                        Site.objects.all(),
+                        build,
+                        "Falta el documento firmado.",
+                        add_rows=add_rows,
+                    )
+        if not SurveyRound.objects.exists():
+            activities_demo.add_demo_surveys(users)
+
+    def _add_weekly(
+        self,
+        users: dict[str, User],
+        rng: random.Random,
+        sites: QuerySet[Site],
+        build: Callable[[random.Random, Site, datetime.date], Reviewable],
+        return_reason: str,
+        add_rows: Callable[[random.Random, Reviewable], None] | None = None,
+    ) -> None:
+        """A year of weekly records by the field staff of Darién and of Chiriquí, at those of
+        their sites among `sites`: the last weeks' drafts or in review, one returned, the rest
+        approved. `add_rows` adds a saved record's rows (item lines, topics)."""
         reviewer = users["supervisora"]
-        for author_name, site_codes in [
-            ("campo.darien", DARIEN),
-            ("campo.chiriqui", ["etrm-los-planes"]),
-        ]:
+        today = timezone.localdate()
+        for author_name in ["campo.darien", "campo.chiriqui"]:
             author = users[author_name]
-            sites = list(Site.objects.filter(code__in=site_codes))
+            author_sites = list(sites.filter(users=author))
             for week in range(52):
-                record = CommunicationReach(
-                    site=rng.choice(sites),
-                    date=today - datetime.timedelta(days=7 * week + rng.randrange(7)),
-                    channel=rng.choice(CommunicationReach.Channel.values),
-                    campaign=rng.choice(CAMPAIGNS),
-                    people_reached=rng.randrange(50, 900),
-                )
+                date = today - datetime.timedelta(days=7 * week + rng.randrange(7))
+                record = build(rng, rng.choice(author_sites), date)
                 record.create(by=author)
+                if add_rows:
+                    add_rows(rng, record)
                 if week >= 3:
                     record.submit(by=author)
                     if week == 4:
-                        record.return_to_author(
-                            by=reviewer, reason="Falta el enlace a la publicación."
-                        )
+                        record.return_to_author(by=reviewer, reason=return_reason)
                     elif week > 5:
                         record.approve(by=reviewer)
+
+    def _add_flow_statistics(self, users: dict[str, User]) -> None:
+        """SNM's monthly counts, entered at the country office and approved by an administrator
+        (the supervisor who enters them may not approve her own)."""
+        author, reviewer = users["supervisora"], users["admin"]
+        office = Site.objects.get(code="oficina-pais")
+        for year, counts in CROSSINGS.items():
+            for month, crossed in enumerate(counts, start=1):
+                minors = round(crossed * 0.23)
+                women = round(crossed * 0.35)
+                record = MigrationFlowStatistic(
+                    site=office,
+                    month=datetime.date(year, month, 1),
+                    publication_date=datetime.date(year + month // 12, month % 12 + 1, 10),
+                    crossed_total=crossed,
+                    adults=crossed - minors,
+                    minors=minors,
+                    women=women,
+                    men=crossed - women,
+                )
+                record.create(by=author)
+                record.submit(by=author)
+                record.approve(by=reviewer)
+
+
+def _reach(rng: random.Random, site: Site, date: datetime.date) -> CommunicationReach:
+    return CommunicationReach(
+        site=site,
+        date=date,
+        channel=rng.choice(CommunicationReach.Channel.values),
+        campaign=rng.choice(CAMPAIGNS),
+        people_reached=rng.randrange(50, 900),
+    )
+
+
+def _tally(rng: random.Random, site: Site, date: datetime.date) -> MedicalAttentionTally:
+    parts = [
+        rng.randrange(20, 120),
+        rng.randrange(30, 160),
+        rng.randrange(5, 50),
+        rng.randrange(5, 50),
+    ]
+    women_adults, men_adults, girls, boys = parts
+    return MedicalAttentionTally(
+        site=site,
+        date=date,
+        women_adults=women_adults,
+        men_adults=men_adults,
+        girls=girls,
+        boys=boys,
+        total_attended=sum(parts),
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("beneficiaries/", views.beneficiary_list, name="beneficiary_list"),
+    path("beneficiaries/new/", views.beneficiary_create, name="beneficiary_create"),
+    path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
+    path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),
+    *views.legal.urls("legal"),
+    *views.avr.urls("avr"),
+]

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases.forms import (
+    AVRCaseFilterForm,
+    AVRCaseForm,
+    BeneficiaryFilterForm,
+    BeneficiaryForm,
+    CounsellingSessionFormSet,
+    FamilyMemberFormSet,
+    LegalOrientationCaseFilterForm,
+    LegalOrientationCaseForm,
+)
+from cases.models import AVRCase, Beneficiary, LegalOrientationCase
+from iompanama import records
+from iompanama.access import (
+    get_record_for_user,
+    may_enter_records,
+    require_record_entry,
+    require_record_viewing,
+)
+from iompanama.history import history_entries
+from iompanama.records import RecordPages
+
+
+def beneficiary_list(request: HttpRequest) -> HttpResponse:
+    require_record_viewing(request.user, Beneficiary)
+    form = BeneficiaryFilterForm(request.GET or None, user=request.user)
+    people = Beneficiary.objects.for_user(request.user)
+    if form.is_bound:
+        people = form.filter(people)
+    ctx = {
+        "form": form,
+        **records.paginate(request, people.select_related("site")),
+        "may_create": may_enter_records(request.user, Beneficiary),
+    }
+    return render(request, "cases/beneficiary_list.html", ctx)
+
+
+def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_record_for_user(request.user, Beneficiary, pk)
+    visible_cases = {
+        model: model.objects.for_user(request.user).involving(person).select_related("site")
+        for model in (LegalOrientationCase, AVRCase)
+    }
+    ctx = {
+        "person": person,
+        "may_edit": person.may_edit(request.user),
+        "legal_cases": visible_cases[LegalOrientationCase],
+        "avr_cases": visible_cases[AVRCase].select_related("principal"),
+        "history": history_entries(person),
+    }
+    return render(request, "cases/beneficiary_detail.html", ctx)
+
+
+def beneficiary_create(request: HttpRequest) -> HttpResponse:
+    require_record_entry(request.user, Beneficiary)
+    form = BeneficiaryForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        person = form.save(commit=False)
+        person.register(by=request.user)
+        messages.success(request, _("Registered."))
+        return redirect(person)
+    ctx = {"form": form, "title": _("Register a beneficiary")}
+    return render(request, "cases/beneficiary_form.html", ctx)
+
+
+def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_record_for_user(request.user, Beneficiary, pk, to="edit")
+    form = BeneficiaryForm(request.POST or None, instance=person, user=request.user)
+    if form.is_valid():
+        form.save(commit=False).save_changes(by=request.user)
+        messages.success(request, _("Saved."))
+        return redirect(person)
+    ctx = {"form": form, "title": _("Edit: %(person)s") % {"person": person}}
+    return render(request, "cases/beneficiary_form.html", ctx)
+
+
+legal = RecordPages(
+    "legal",
+    LegalOrientationCase,
+    LegalOrientationCaseForm,
+    LegalOrientationCaseFilterForm,
+    rows=CounsellingSessionFormSet,
+    form_template="cases/case_form.html",
+    related=("beneficiary",),
+)
+avr = RecordPages(
+    "avr",
+    AVRCase,
+    AVRCaseForm,
+    AVRCaseFilterForm,
+    rows=FamilyMemberFormSet,
+    form_template="cases/case_form.html",
+    related=("principal",),
+)
