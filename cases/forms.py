@@ -38,7 +38,7 @@ def _offer_people(field: forms.ModelChoiceField, user: User) -> None:
     field.label_from_instance = Beneficiary.choice_label
 
 
-class BeneficiaryForm(forms.ModelForm):
+class BeneficiaryForm(RecordForm):
     """A person's data. A new person is saved only when no likely duplicate exists, or when
     the one entering them says that it is a different person."""
 
@@ -74,12 +74,11 @@ class BeneficiaryForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.user = user
         self.duplicates: list[Beneficiary] = []
         self.hidden_duplicates = 0
-        sites = sites_for(user)
-        self.fields["site"].queryset = sites
+        sites = self.fields["site"].queryset
         self.fields["consent_given"].required = True
         self.fields["consent_taken_by"].queryset = User.objects.filter(
             Q(pk=user.pk) | Q(sites__in=sites), is_active=True

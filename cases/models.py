@@ -5,14 +5,21 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from iompanama.models import Reviewable, ReviewableQuerySet, Sex, SiteScopedQuerySet, User
+from iompanama.models import (
+    Reviewable,
+    ReviewableQuerySet,
+    Sex,
+    SiteScopedQuerySet,
+    User,
+    Versioned,
+)
 from iompanama.validators import not_in_future
 
 
@@ -62,7 +69,7 @@ class BeneficiaryQuerySet(SiteScopedQuerySet):
         return self.filter(same).exclude(pk=person.pk)
 
 
-class Beneficiary(models.Model):
+class Beneficiary(Versioned):
     """A migrant or member of a host community who receives a service: personal data, seen only
     by staff of the person's site. Not reviewed itself: the cases opened for them are."""
 
@@ -185,9 +192,15 @@ class Beneficiary(models.Model):
 
     def register(self, *, by: User) -> None:
         self.created_by = by
-        self.save_changes(by=by)
+        self._save(by)
 
-    def save_changes(self, *, by: User) -> None:
+    def save_changes(self, *, by: User, seen_version: int) -> None:
+        """Save an edit made on `seen_version` (StaleRecord if someone saved since)."""
+        with transaction.atomic():
+            self._lock_if_unchanged(seen_version)
+            self._save(by)
+
+    def _save(self, by: User) -> None:
         self.update_keys()
         self._history_user = by
         self.save()

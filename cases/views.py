@@ -22,6 +22,7 @@ from iompanama.access import (
     require_record_viewing,
 )
 from iompanama.history import history_entries
+from iompanama.models import StaleRecord
 from iompanama.records import RecordPages
 
 
@@ -71,9 +72,15 @@ def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_record_for_user(request.user, Beneficiary, pk, to="edit")
     form = BeneficiaryForm(request.POST or None, instance=person, user=request.user)
     if form.is_valid():
-        form.save(commit=False).save_changes(by=request.user)
-        messages.success(request, _("Saved."))
-        return redirect(person)
+        try:
+            form.save(commit=False).save_changes(
+                by=request.user, seen_version=form.cleaned_data["seen_version"]
+            )
+        except StaleRecord:
+            records.refuse_stale_save(request)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(person)
     ctx = {"form": form, "title": _("Edit: %(person)s") % {"person": person}}
     return render(request, "cases/beneficiary_form.html", ctx)
 

@@ -41,7 +41,8 @@ def sites_for(user: User):
 
 
 class RecordForm(forms.ModelForm):
-    """Base of every record form: sites limited to the person's own, and the version they saw."""
+    """Base of every form of a row with a site and a version (records, beneficiaries): sites
+    limited to the person's own, and the version they saw."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -227,12 +227,27 @@ ALLOWED_FROM = {
 }
 
 
-class Reviewable(models.Model):
-    """A record that field staff enter and a supervisor of its site approves before it counts.
+class Versioned(models.Model):
+    """A row whose `version` goes up with every save, so that a form opened before someone
+    else's change is refused instead of overwriting it (optimistic locking)."""
 
-    `version` goes up with every save, so that a form opened before someone else's change is
-    refused instead of overwriting it.
-    """
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+    def _lock_if_unchanged(self, seen_version: int) -> "Versioned":
+        """The row as stored, locked for this transaction; StaleRecord if it changed since
+        `seen_version`."""
+        current = type(self).objects.select_for_update().get(pk=self.pk)
+        if current.version != seen_version:
+            raise StaleRecord
+        self.version = current.version + 1
+        return current
+
+
+class Reviewable(Versioned):
+    """A record that field staff enter and a supervisor of its site approves before it counts."""
 
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT)
     status = models.CharField(
@@ -244,7 +259,6 @@ class Reviewable(models.Model):
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
     transitions = GenericRelation(Transition)
     history = HistoricalRecords(inherit=True)
 
@@ -304,10 +318,7 @@ class Reviewable(models.Model):
     def save_changes(self, *, by: User, seen_version: int) -> None:
         """Save an edit made on `seen_version`; an approved record goes back to review."""
         with transaction.atomic():
-            current = type(self).objects.select_for_update().get(pk=self.pk)
-            if current.version != seen_version:
-                raise StaleRecord
-            self.version = current.version + 1
+            current = self._lock_if_unchanged(seen_version)
             if current.status == ReviewStatus.APPROVED:
                 self.status = ReviewStatus.SUBMITTED
                 self.submitted_at = timezone.now()

@@ -131,19 +131,23 @@ def record_edit(
             form.save_m2m()
             _save_rows(formset, record)
     except StaleRecord:
-        messages.error(
-            request,
-            _(
-                "Someone else changed this record after you opened it. Your changes were "
-                "not saved: open it again to see their version."
-            ),
-        )
+        refuse_stale_save(request)
         return render(request, template, ctx)
     if was_approved:
         messages.warning(request, _("Saved. The record changed, so it is back in review."))
     else:
         messages.success(request, _("Saved."))
     return redirect(record)
+
+
+def refuse_stale_save(request: HttpRequest) -> None:
+    messages.error(
+        request,
+        _(
+            "Someone else changed this record after you opened it. Your changes were "
+            "not saved: open it again to see their version."
+        ),
+    )
 
 
 def _formset(

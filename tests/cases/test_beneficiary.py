@@ -140,10 +140,29 @@ class EditTest(PersonasTestCase):
     def test_staff_of_the_site_correct_the_data_and_the_change_is_kept_in_history(self) -> None:
         person = make_beneficiary(self.darien, self.field_a)
         self.login(self.supervisor_a)
-        data = beneficiary_data(self.darien, self.field_a, given_names="María Josefa")
+        data = beneficiary_data(
+            self.darien, self.field_a, given_names="María Josefa", seen_version=person.version
+        )
         response = self.client.post(person.get_edit_url(), data)
         self.assertRedirects(response, person.get_absolute_url())
         person.refresh_from_db()
         self.assertEqual(person.name_key, "mariajosefamartinezruiz")
         self.assertEqual(person.history.latest().history_user, self.supervisor_a)
         self.assertContains(self.client.get(person.get_absolute_url()), "María Josefa")
+
+    def test_the_second_of_two_saves_is_refused_and_nothing_is_overwritten(self) -> None:
+        person = make_beneficiary(self.darien, self.field_a)
+        opened = person.version
+        self.login(self.supervisor_a)
+        self.client.post(
+            person.get_edit_url(),
+            beneficiary_data(self.darien, self.field_a, phone="6000-0001", seen_version=opened),
+        )
+        self.login(self.field_a)
+        response = self.client.post(
+            person.get_edit_url(),
+            beneficiary_data(self.darien, self.field_a, phone="6000-0002", seen_version=opened),
+        )
+        self.assertContains(response, "Otra persona modificó este registro")
+        person.refresh_from_db()
+        self.assertEqual(person.phone, "6000-0001")

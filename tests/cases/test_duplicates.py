@@ -57,7 +57,7 @@ class DuplicateTest(PersonasTestCase):
     def test_the_same_document_is_a_likely_duplicate_whatever_the_names(self) -> None:
         self.known.document_type = Beneficiary.DocumentType.PASSPORT
         self.known.document_number = "V-12.345.678"
-        self.known.save_changes(by=self.field_a)
+        self.known.save_changes(by=self.field_a, seen_version=self.known.version)
         self.login(self.field_a)
         response = self._post(
             given_names="Otra",
@@ -91,5 +91,8 @@ class DuplicateTest(PersonasTestCase):
 
     def test_editing_a_person_does_not_find_them_a_duplicate_of_themselves(self) -> None:
         self.login(self.field_a)
-        response = self.client.post(self.known.get_edit_url(), self._data(phone="+507 6000"))
+        response = self.client.post(
+            self.known.get_edit_url(),
+            self._data(phone="+507 6000", seen_version=self.known.version),
+        )
         self.assertRedirects(response, self.known.get_absolute_url())

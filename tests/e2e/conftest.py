@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The machine has no network: without these flags Chromium waits on background requests.
@@ -34,6 +34,9 @@ def page(monkeypatch):
         context = browser.new_context(
             viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US"
         )
+        # CI machines are small and may be busy: wait longer than Playwright's 5 s default.
+        context.set_default_timeout(20_000)
+        expect.set_options(timeout=20_000)
         yield context.new_page()
         context.close()
         browser.close()

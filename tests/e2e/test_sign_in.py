@@ -1,5 +1,7 @@
 """A field staff member signs in on a phone, switches to English and sees their home page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -21,6 +23,7 @@ def test_field_staff_sign_in_switch_to_english_and_see_their_home(live_server, p
     expect(page.get_by_role("heading", name="Hola, Ana")).to_be_visible()
 
     page.locator(".navbar-toggler").click()
+    expect(page.locator("#menu")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="EN", exact=True).click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")

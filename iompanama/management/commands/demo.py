@@ -110,7 +110,7 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in as one of these:"))
         for username, _first, _last, role, _sites in USERS:
-            self.stdout.write(f"  {username:<16} {Role(role).label:<16} password: {DEMO_PASSWORD}")
+            self.stdout.write(f"  {username:<16} {Role(role).label:<18} password: {DEMO_PASSWORD}")
 
     def _add_records(self, users: dict[str, User]) -> None:
         rng = random.Random(2023)  # noqa: S311 (repeatable demo data, not secrets)
