@@ -6,6 +6,7 @@ from activities.models import (
     Donation,
     DonationItem,
     Donor,
+    FlowByNationality,
     MedicalAttentionTally,
     MigrationFlowStatistic,
     SurveyResponse,
@@ -67,6 +68,33 @@ class MigrationFlowStatisticForm(RecordForm):
         ]
         field_classes = {"month": MonthField}
         widgets = {"publication_date": DateInput}
+
+
+class BaseFlowByNationalityFormSet(RecordRows):
+    """Optional; the nationalities never add up to more people than crossed."""
+
+    title = _("By nationality (optional)")
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [form.cleaned_data for form in self.forms if form.cleaned_data]
+        counted = sum(row.get("crossed") or 0 for row in rows if not row.get("DELETE"))
+        total = self.instance.crossed_total
+        if total is not None and counted > total:
+            raise forms.ValidationError(
+                _("The nationalities add up to %(counted)s, more than the %(total)s who crossed.")
+                % {"counted": counted, "total": total}
+            )
+
+
+FlowByNationalityFormSet = forms.inlineformset_factory(
+    MigrationFlowStatistic,
+    FlowByNationality,
+    form=RowForm,
+    formset=BaseFlowByNationalityFormSet,
+    fields=["nationality", "crossed"],
+    extra=0,
+)
 
 
 class DonationForm(RecordForm):

@@ -517,6 +517,36 @@ class SurveyResponse(models.Model):
             )
 
 
+class FlowByNationality(models.Model):
+    """Of the people a flow statistic counts, how many had one nationality (when published)."""
+
+    statistic = models.ForeignKey(
+        MigrationFlowStatistic,
+        verbose_name=_("statistic"),
+        on_delete=models.CASCADE,
+        related_name="by_nationality",
+    )
+    nationality = CountryField(_("nationality"))
+    crossed = models.PositiveIntegerField(
+        _("people who crossed"), validators=[MinValueValidator(1)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-crossed", "nationality"]
+        verbose_name = _("crossings by nationality")
+        verbose_name_plural = _("crossings by nationality")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statistic", "nationality"], name="one_row_per_nationality"
+            ),
+            models.CheckConstraint(condition=Q(crossed__gt=0), name="crossed_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nationality.name}: {self.crossed}"
+
+
 def _sum_error(message: str, parts: list[int | None], total: int | None) -> str | None:
     """`message` filled in when the parts do not make the total; None when they do, or when a
     number is missing (that is reported on its own field)."""

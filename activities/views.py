@@ -8,6 +8,7 @@ from activities.forms import (
     DonationFilterForm,
     DonationForm,
     DonationItemFormSet,
+    FlowByNationalityFormSet,
     MedicalAttentionTallyForm,
     MigrationFlowStatisticForm,
     SurveyResponseFormSet,
@@ -32,7 +33,9 @@ reach = RecordPages(
     "reach", CommunicationReach, CommunicationReachForm, CommunicationReachFilterForm
 )
 medical = RecordPages("medical", MedicalAttentionTally, MedicalAttentionTallyForm)
-flow = RecordPages("flow", MigrationFlowStatistic, MigrationFlowStatisticForm)
+flow = RecordPages(
+    "flow", MigrationFlowStatistic, MigrationFlowStatisticForm, rows=FlowByNationalityFormSet
+)
 donation = RecordPages(
     "donation",
     Donation,

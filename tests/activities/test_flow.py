@@ -11,6 +11,7 @@ from tests.records import (
     assert_each_refused_on_its_field,
     assert_hidden_from,
     assert_list_queries_do_not_grow,
+    formset_data,
 )
 
 SEPTEMBER_2023 = datetime.date(2023, 9, 1)
@@ -26,6 +27,7 @@ def _form_data(**changes) -> dict[str, str]:
         "minors": "17312",
         "women": "26344",
         "men": "48924",
+        **formset_data("by_nationality"),
     } | changes
 
 
@@ -95,6 +97,21 @@ class CreateTest(PersonasTestCase):
             ):
                 make_flow_statistic(self.darien, self.field_a, **changes)
         self.assertEqual(MigrationFlowStatistic.objects.count(), 1)
+
+    def test_crossings_by_nationality_are_kept_with_the_statistic(self) -> None:
+        rows = [{"nationality": "VE", "crossed": "45000"}, {"nationality": "EC", "crossed": "9000"}]
+        self.login(self.field_a)
+        self._post(**formset_data("by_nationality", *rows))
+        record = MigrationFlowStatistic.objects.get()
+        kept = [(row.nationality.code, row.crossed) for row in record.by_nationality.all()]
+        self.assertEqual(kept, [("VE", 45000), ("EC", 9000)])
+
+    def test_nationalities_adding_up_to_more_than_crossed_save_nothing(self) -> None:
+        rows = [{"nationality": "VE", "crossed": "70000"}, {"nationality": "HT", "crossed": "9000"}]
+        self.login(self.field_a)
+        response = self._post(**formset_data("by_nationality", *rows))
+        self.assertIn("79000", str(response.context["formset"].non_form_errors()))
+        self.assertFalse(MigrationFlowStatistic.objects.exists())
 
 
 class EditTest(PersonasTestCase):
