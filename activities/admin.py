@@ -11,46 +11,60 @@ from activities.models import (
     TrainingSession,
     TrainingTopic,
 )
-from iompanama.admin import ReadOnlyRecordAdmin
+from activities.resources import (
+    DonationResource,
+    FlowResource,
+    MedicalResource,
+    ReachResource,
+    SurveyRoundResource,
+    TrainingResource,
+)
+from iompanama.admin import RecordExportAdmin, RecordImportExportAdmin
 
 
 @admin.register(CommunicationReach)
-class CommunicationReachAdmin(ReadOnlyRecordAdmin):
+class CommunicationReachAdmin(RecordImportExportAdmin):
+    resource_classes = [ReachResource]
     list_display = ["date", "site", "channel", "campaign", "people_reached", "status"]
     list_filter = ["status", "channel", "site"]
     date_hierarchy = "date"
 
 
 @admin.register(MedicalAttentionTally)
-class MedicalAttentionTallyAdmin(ReadOnlyRecordAdmin):
+class MedicalAttentionTallyAdmin(RecordImportExportAdmin):
+    resource_classes = [MedicalResource]
     list_display = ["date", "site", "total_attended", "status"]
     list_filter = ["status", "site"]
     date_hierarchy = "date"
 
 
 @admin.register(MigrationFlowStatistic)
-class MigrationFlowStatisticAdmin(ReadOnlyRecordAdmin):
+class MigrationFlowStatisticAdmin(RecordImportExportAdmin):
+    resource_classes = [FlowResource]
     list_display = ["month", "source", "crossed_total", "publication_date", "status"]
     list_filter = ["status", "source"]
     date_hierarchy = "month"
 
 
 @admin.register(Donation)
-class DonationAdmin(ReadOnlyRecordAdmin):
+class DonationAdmin(RecordExportAdmin):
+    resource_classes = [DonationResource]
     list_display = ["delivery_date", "site", "recipient", "donor", "status"]
     list_filter = ["status", "donor", "site"]
     date_hierarchy = "delivery_date"
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ReadOnlyRecordAdmin):
+class TrainingSessionAdmin(RecordImportExportAdmin):
+    resource_classes = [TrainingResource]
     list_display = ["start_date", "site", "title", "status"]
     list_filter = ["status", "topics", "site"]
     date_hierarchy = "start_date"
 
 
 @admin.register(SurveyRound)
-class SurveyRoundAdmin(ReadOnlyRecordAdmin):
+class SurveyRoundAdmin(RecordExportAdmin):
+    resource_classes = [SurveyRoundResource]
     list_display = ["month", "site", "status"]
     list_filter = ["status", "site"]
     date_hierarchy = "month"

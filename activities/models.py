@@ -485,6 +485,8 @@ class SurveyResponse(models.Model):
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices)
     nationality = CountryField(_("nationality"))
+    # The respondent's identifier in the survey tool's export: importing it again updates it.
+    respondent_id = models.CharField(_("respondent ID"), max_length=100, blank=True)
     history = HistoricalRecords()
 
     QUESTION_FIELDS = [

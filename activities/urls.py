@@ -12,4 +12,9 @@ urlpatterns = [
     *views.training.urls("trainings"),
     path("trainings/<int:pk>/attendance-sheet/", views.training_sheet, name="training_sheet"),
     *views.survey.urls("surveys"),
+    path(
+        "surveys/<int:pk>/respondents/import/",
+        views.survey_respondents_import,
+        name="survey_respondents_import",
+    ),
 ]

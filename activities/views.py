@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from activities.forms import (
     CommunicationReachFilterForm,
@@ -25,16 +26,36 @@ from activities.models import (
     SurveyRound,
     TrainingSession,
 )
+from activities.resources import (
+    DonationResource,
+    FlowResource,
+    MedicalResource,
+    ReachResource,
+    SurveyResponseResource,
+    SurveyRoundResource,
+    TrainingResource,
+)
+from iompanama import transfers
 from iompanama.access import get_record_for_user
 from iompanama.models import Reviewable
 from iompanama.records import RecordPages
 
 reach = RecordPages(
-    "reach", CommunicationReach, CommunicationReachForm, CommunicationReachFilterForm
+    "reach",
+    CommunicationReach,
+    CommunicationReachForm,
+    CommunicationReachFilterForm,
+    resource=ReachResource,
 )
-medical = RecordPages("medical", MedicalAttentionTally, MedicalAttentionTallyForm)
+medical = RecordPages(
+    "medical", MedicalAttentionTally, MedicalAttentionTallyForm, resource=MedicalResource
+)
 flow = RecordPages(
-    "flow", MigrationFlowStatistic, MigrationFlowStatisticForm, rows=FlowByNationalityFormSet
+    "flow",
+    MigrationFlowStatistic,
+    MigrationFlowStatisticForm,
+    rows=FlowByNationalityFormSet,
+    resource=FlowResource,
 )
 donation = RecordPages(
     "donation",
@@ -43,10 +64,22 @@ donation = RecordPages(
     DonationFilterForm,
     rows=DonationItemFormSet,
     related=("donor",),
+    resource=DonationResource,
 )
-training = RecordPages("training", TrainingSession, TrainingSessionForm, TrainingSessionFilterForm)
+training = RecordPages(
+    "training",
+    TrainingSession,
+    TrainingSessionForm,
+    TrainingSessionFilterForm,
+    resource=TrainingResource,
+)
 survey = RecordPages(
-    "survey", SurveyRound, SurveyRoundForm, SurveyRoundFilterForm, rows=SurveyResponseFormSet
+    "survey",
+    SurveyRound,
+    SurveyRoundForm,
+    SurveyRoundFilterForm,
+    rows=SurveyResponseFormSet,
+    resource=SurveyRoundResource,
 )
 
 
@@ -64,3 +97,16 @@ def _document(request: HttpRequest, model: type[Reviewable], pk: int, field: str
     if not document:
         raise Http404
     return FileResponse(document.open("rb"), as_attachment=True, filename=Path(document.name).name)
+
+
+def survey_respondents_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Respondent rows from the survey tool's export, into a round the person may edit."""
+    survey = get_record_for_user(request.user, SurveyRound, pk, to="edit")
+    title = _("Import respondents: %(round)s") % {"round": survey}
+
+    def make_resource(user, approve: bool) -> SurveyResponseResource:
+        return SurveyResponseResource(user, round=survey)
+
+    return transfers.run_import(
+        request, make_resource, survey.get_absolute_url(), title, may_approve=False
+    )

@@ -3,6 +3,9 @@ from django.contrib import admin
 from cases.models import AVRCase, Beneficiary, LegalOrientationCase
 from iompanama.admin import ReadOnlyRecordAdmin
 
+# No import or export here: personal data leave the system only through the app's export
+# pages, which log every export.
+
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(ReadOnlyRecordAdmin):

@@ -5,6 +5,11 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("beneficiaries/", views.beneficiary_list, name="beneficiary_list"),
+    path(
+        "beneficiaries/export.<str:file_format>",
+        views.beneficiary_export,
+        name="beneficiary_export",
+    ),
     path("beneficiaries/new/", views.beneficiary_create, name="beneficiary_create"),
     path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),

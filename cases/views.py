@@ -14,7 +14,8 @@ from cases.forms import (
     LegalOrientationCaseForm,
 )
 from cases.models import AVRCase, Beneficiary, LegalOrientationCase
-from iompanama import records
+from cases.resources import AVRCaseResource, BeneficiaryResource, LegalCaseResource
+from iompanama import records, transfers
 from iompanama.access import (
     get_record_for_user,
     may_enter_records,
@@ -28,16 +29,20 @@ from iompanama.records import RecordPages
 
 def beneficiary_list(request: HttpRequest) -> HttpResponse:
     require_record_viewing(request.user, Beneficiary)
-    form = BeneficiaryFilterForm(request.GET or None, user=request.user)
-    people = Beneficiary.objects.for_user(request.user)
-    if form.is_bound:
-        people = form.filter(people)
+    form, people = transfers.filtered_records(request, Beneficiary, BeneficiaryFilterForm)
     ctx = {
         "form": form,
         **records.paginate(request, people.select_related("site")),
         "may_create": may_enter_records(request.user, Beneficiary),
+        "may_export": request.user.is_administrator,
     }
     return render(request, "cases/beneficiary_list.html", ctx)
+
+
+def beneficiary_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    return transfers.record_export(
+        request, Beneficiary, BeneficiaryFilterForm, BeneficiaryResource, file_format
+    )
 
 
 def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -93,6 +98,7 @@ legal = RecordPages(
     rows=CounsellingSessionFormSet,
     form_template="cases/case_form.html",
     related=("beneficiary",),
+    resource=LegalCaseResource,
 )
 avr = RecordPages(
     "avr",
@@ -102,4 +108,5 @@ avr = RecordPages(
     rows=FamilyMemberFormSet,
     form_template="cases/case_form.html",
     related=("principal",),
+    resource=AVRCaseResource,
 )

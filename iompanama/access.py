@@ -11,6 +11,7 @@ from django.db import models
 from django.http import Http404
 
 from iompanama.models import Reviewable, User
+from iompanama.roles import Role
 
 
 @cache
@@ -61,4 +62,24 @@ def require_record_viewing(user: User, model: type[Reviewable]) -> None:
 
 def require_record_entry(user: User, model: type[Reviewable]) -> None:
     if not may_enter_records(user, model):
+        raise PermissionDenied
+
+
+def may_import(user: User, model: type[Reviewable]) -> bool:
+    """Administrators import for every site, supervisors for their own sites."""
+    supervises = user.has_role(Role.SUPERVISOR) and bool(user.site_ids)
+    return (user.is_administrator or supervises) and user.has_perm(
+        f"{model._meta.app_label}.add_{model._meta.model_name}"
+    )
+
+
+def require_import(user: User, model: type[Reviewable]) -> None:
+    if not may_import(user, model):
+        raise PermissionDenied
+
+
+def require_export(user: User, model: type[Reviewable], personal_data: bool) -> None:
+    """Whoever sees a list exports it, except personal data: administrators only."""
+    require_record_viewing(user, model)
+    if personal_data and not user.is_administrator:
         raise PermissionDenied

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from iompanama.models import Province, Region, Site, User
@@ -15,6 +17,25 @@ class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class RecordExportAdmin(ExportMixin, ReadOnlyRecordAdmin):
+    """Export of a record type's rows, for administrators only (settings: the export
+    permission code is one only administrators hold). Cells are neutralised by the resource."""
+
+    export_formats = [CSV, XLSX]
+
+    def get_export_resource_kwargs(self, request: HttpRequest, **kwargs) -> dict:
+        return {"user": request.user}
+
+
+class RecordImportExportAdmin(ImportExportMixin, RecordExportAdmin):
+    """Import too, with the resource's rules: rows enter review as submitted by the importer."""
+
+    import_formats = [CSV, XLSX]
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs) -> dict:
+        return {"user": request.user}
 
 
 @admin.register(User)

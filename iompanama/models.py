@@ -202,6 +202,14 @@ class ReviewableQuerySet(SiteScopedQuerySet):
     def approved(self) -> "ReviewableQuerySet":
         return self.filter(status=ReviewStatus.APPROVED)
 
+    def pending_review(self) -> "ReviewableQuerySet":
+        """Submitted and not yet approved or returned."""
+        return self.filter(status=ReviewStatus.SUBMITTED)
+
+    def in_period(self, start, end) -> "ReviewableQuerySet":
+        """Records whose date (`period_field`) lies between `start` and `end`, both included."""
+        return self.filter(**{f"{self.model.period_field}__range": (start, end)})
+
     def awaiting_review(self) -> "ReviewableQuerySet":
         return self.filter(status=ReviewStatus.SUBMITTED).order_by("submitted_at", "pk")
 
@@ -259,6 +267,8 @@ class Reviewable(Versioned):
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The row's identifier in the file it was imported from: importing it again updates it.
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
     transitions = GenericRelation(Transition)
     history = HistoricalRecords(inherit=True)
 
@@ -372,3 +382,78 @@ class Reviewable(Versioned):
         from iompanama.notifications import notify_of_review_step
 
         transaction.on_commit(lambda: notify_of_review_step(self))
+
+
+class ExportLog(models.Model):
+    """An export of personal data: who took which rows out of the system, and when."""
+
+    by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="exports"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    kind = models.CharField(_("kind of record"), max_length=100)
+    filters = models.TextField(_("filters"), blank=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    file_format = models.CharField(_("format"), max_length=10)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.rows}), {self.by}, {self.at:%d/%m/%Y %H:%M}"
+
+
+class JobQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> "JobQuerySet":
+        """A job's file is its owner's alone: it holds what they, not others, may see."""
+        return self.filter(by=user) if user.is_authenticated else self.none()
+
+    def expired(self) -> "JobQuerySet":
+        return self.filter(expires_at__lt=timezone.now())
+
+
+class Job(models.Model):
+    """A long export run by the task worker: its progress, then its file for a limited time."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("kept until"))
+    title = models.CharField(_("title"), max_length=200)
+    # What to run: the dotted paths of the resource and the filter form, the list's query.
+    resource = models.CharField(max_length=200)
+    filter_form = models.CharField(max_length=200)
+    query = models.TextField(blank=True)
+    file_format = models.CharField(_("format"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    file = models.FileField(_("file"), upload_to="jobs/", blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("job", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, 100 * self.done // self.total) if self.total else 0

@@ -13,18 +13,21 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
+from iompanama import transfers
 from iompanama.access import (
     get_record_for_user,
     may_enter_records,
+    may_import,
     require_record_entry,
     require_record_viewing,
 )
 from iompanama.forms import RecordFilterForm, RecordForm, ReturnForm
 from iompanama.history import history_entries
 from iompanama.models import Reviewable, ReviewStatus, StaleRecord
+from iompanama.resources import RecordResource
 
 PAGE_SIZE = 25
 
@@ -35,14 +38,14 @@ def record_list(
     filter_form: type[RecordFilterForm],
     template: str,
     related: tuple[str, ...] = (),
+    transfer_links: dict | None = None,
 ) -> HttpResponse:
     """`related`: the foreign keys the rows show besides site and author, fetched in the same
-    query."""
+    query. `transfer_links`: the export and import links the page offers."""
     require_record_viewing(request.user, model)
-    visible = model.objects.for_user(request.user)
-    form = filter_form(request.GET or None, user=request.user)
-    records = form.filter(visible) if form.is_bound else visible
+    form, records = transfers.filtered_records(request, model, filter_form)
     ctx = {
+        **(transfer_links or {}),
         "form": form,
         **paginate(request, records.select_related("site", "created_by", *related)),
         "title": model._meta.verbose_name_plural,
@@ -186,21 +189,79 @@ class RecordPages:
     rows: type[BaseInlineFormSet] | None = None
     form_template: str = "records/form.html"
     related: tuple[str, ...] = ()
+    # Its rows in files: exported from the list; imported too when the resource has
+    # required columns.
+    resource: type[RecordResource] | None = None
 
     def urls(self, route: str) -> list[URLPattern]:
-        return [
+        patterns = [
             path(f"{route}/", self.list_page, name=f"{self.name}_list"),
             path(f"{route}/new/", self.create_page, name=f"{self.name}_create"),
             path(f"{route}/<int:pk>/", self.detail_page, name=f"{self.name}_detail"),
             path(f"{route}/<int:pk>/edit/", self.edit_page, name=f"{self.name}_edit"),
         ]
+        if self.resource:
+            patterns.append(
+                path(
+                    f"{route}/export.<str:file_format>",
+                    self.export_page,
+                    name=f"{self.name}_export",
+                )
+            )
+        if self.importable:
+            patterns += [
+                path(f"{route}/import/", self.import_page, name=f"{self.name}_import"),
+                path(
+                    f"{route}/import/template.xlsx",
+                    self.template_page,
+                    name=f"{self.name}_import_template",
+                ),
+            ]
+        return patterns
+
+    @property
+    def importable(self) -> bool:
+        return bool(self.resource and self.resource.required)
+
+    def _url(self, page: str, **kwargs) -> str:
+        namespace = self.model.url_prefix.rpartition(":")[0]
+        return reverse(f"{namespace}:{self.name}_{page}", kwargs=kwargs or None)
+
+    def transfer_links(self, request: HttpRequest) -> dict:
+        user = request.user
+        links = {}
+        if self.resource and (not self.resource.personal_data or user.is_administrator):
+            query = f"?{request.GET.urlencode()}" if request.GET else ""
+            links["export_links"] = [
+                (label, self._url("export", file_format=file_format) + query)
+                for file_format, label in (("csv", "CSV"), ("xlsx", "XLSX"))
+            ]
+        if self.importable and may_import(user, self.model):
+            links["import_url"] = self._url("import")
+        return links
+
+    def export_page(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        return transfers.record_export(
+            request, self.model, self.filter_form, self.resource, file_format
+        )
+
+    def import_page(self, request: HttpRequest) -> HttpResponse:
+        return transfers.record_import(request, self.model, self.resource)
+
+    def template_page(self, request: HttpRequest) -> HttpResponse:
+        return transfers.import_template(request, self.model, self.resource)
 
     def _template(self, page: str) -> str:
         return f"{self.model._meta.app_label}/{self.name}_{page}.html"
 
     def list_page(self, request: HttpRequest) -> HttpResponse:
         return record_list(
-            request, self.model, self.filter_form, self._template("list"), self.related
+            request,
+            self.model,
+            self.filter_form,
+            self._template("list"),
+            self.related,
+            self.transfer_links(request),
         )
 
     def detail_page(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -58,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: [
         *_model_permissions(RECORD_MODELS, ["add", "change", "view"]),
         "iompanama.review_records",
+        "reports.view_figures",
     ],
     Role.ADMINISTRATOR: [
         *_model_permissions(RECORD_MODELS, ["add", "change", "view", "delete"]),
@@ -66,6 +67,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # The factsheet: figures of any period with their records, the mission profile, publishing.
+        "reports.view_figures",
+        "reports.publish_factsheet",
+        "reports.add_missionprofile",
+        "reports.change_missionprofile",
+        "reports.view_missionprofile",
+        "reports.delete_missionprofile",
+        "reports.view_publishedfactsheet",
     ],
     Role.VIEWER: [],
 }

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "simple_history",
+    "import_export",
+    "django_tasks",
+    "django_tasks.backends.database",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +174,26 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+# Imports and exports (issue 6). Uploads above this size are refused; an XLSX is a zip, and
+# one that unpacks to more than IMPORT_MAX_UNPACKED_BYTES is refused unread (zip bomb).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200_000_000)
+# The admin's import and export: administrators only (they alone hold the delete permissions).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "delete"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "delete"
+# Not the library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it strips only "=" and turns every
+# cell into text. RecordResource.export_field neutralises all of = + - @ tab and return.
+# Exports of more rows than this run in the background (django-tasks), kept JOB_KEEP_HOURS.
+# Development runs them in-process at once; production sets TASKS_BACKEND to
+# django_tasks.backends.database.DatabaseBackend and runs `manage.py db_worker` (README).
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20_000)
+JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    }
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

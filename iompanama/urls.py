@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from iompanama import views
+from iompanama import transfers, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,7 +11,10 @@ urlpatterns = [
     path("review/<str:kind>/<int:pk>/approve/", views.approve, name="approve"),
     path("review/<str:kind>/<int:pk>/return/", views.return_to_author, name="return"),
     path("review/bulk-approve/", views.bulk_approve, name="bulk_approve"),
+    path("jobs/<int:pk>/", transfers.job_page, name="job"),
+    path("jobs/<int:pk>/download/", transfers.job_download, name="job_download"),
     path("cases/", include("cases.urls")),
     path("activities/", include("activities.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

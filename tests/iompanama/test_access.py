@@ -3,11 +3,15 @@
 A new URL fails `test_every_url_has_an_expectation` until it gets its row here.
 """
 
+import datetime
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from iompanama.models import ReviewStatus
+from iompanama.models import Job, ReviewStatus
+from reports.models import PublishedFactsheet
 from tests.factories import (
     make_avr_case,
     make_beneficiary,
@@ -41,6 +45,10 @@ RECORD_LIST = _row("get", LOGIN, 200, 200, 200, 200, 403)
 RECORD_CREATE = _row("get", LOGIN, 200, 200, 200, 200, 403)
 RECORD_DETAIL = _row("get", LOGIN, 200, 404, 200, 200, 404)
 RECORD_EDIT = _row("get", LOGIN, 200, 404, 403, 200, 404)
+# Imports and their templates: administrators (every site) and supervisors (their own sites).
+RECORD_IMPORT = _row("get", LOGIN, 403, 403, 200, 200, 403)
+# Exports of personal data: administrators only.
+PERSONAL_EXPORT = _row("get", LOGIN, 403, 403, 403, 200, 403)
 ADMIN_ONLY = _row(
     "get", "admin-login", "admin-login", "admin-login", "admin-login", 200, "admin-login"
 )
@@ -102,6 +110,36 @@ EXPECTATIONS = {
     "cases:avr_create": RECORD_CREATE,
     "cases:avr_detail": RECORD_DETAIL,
     "cases:avr_edit": RECORD_EDIT,
+    # Figures with their records: supervisors and administrators; publishing: administrators.
+    "reports:figures": _row("get", LOGIN, 403, 403, 200, 200, 403),
+    "reports:publish": _row(
+        "post", LOGIN, 403, 403, 403, 302, 403, {"start": "2023-07-01", "end": "2023-09-30"}
+    ),
+    # Published factsheets are public.
+    "reports:factsheet_list": EVERYONE,
+    "reports:factsheet": EVERYONE,
+    "reports:factsheet_json": EVERYONE,
+    "reports:factsheet_csv": EVERYONE,
+    "reports:factsheet_hxl": EVERYONE,
+    "reports:factsheet_pdf": EVERYONE,
+    # The quarter's exact figures by month: administrators.
+    "reports:workbook": _row("get", LOGIN, 403, 403, 403, 200, 403),
+    # Files (issue 6): exports of what the list shows; imports of the record types that have one.
+    **{
+        f"activities:{kind}_export": RECORD_LIST
+        for kind in ("reach", "medical", "flow", "donation", "training", "survey")
+    },
+    **{
+        f"activities:{kind}_{page}": RECORD_IMPORT
+        for kind in ("reach", "medical", "flow", "training")
+        for page in ("import", "import_template")
+    },
+    # Respondents go into a round its author (or an administrator) may edit.
+    "activities:survey_respondents_import": RECORD_EDIT,
+    # A background export's page and file: its owner's (field_a's) alone.
+    "job": _row("get", LOGIN, 200, 404, 404, 404, 404),
+    "job_download": _row("get", LOGIN, 200, 404, 404, 404, 404),
+    **{f"cases:{kind}_export": PERSONAL_EXPORT for kind in ("beneficiary", "legal", "avr")},
     # The admin is Django's; these two stand for all of its pages.
     "admin:index": ADMIN_ONLY,
     "admin:iompanama_user_changelist": _row(
@@ -141,6 +179,17 @@ class AccessTest(PersonasTestCase):
             "activities:survey": make_survey_round(cls.darien, cls.field_a),
             "cases:beneficiary": make_beneficiary(cls.darien, cls.field_a),
         }
+        cls.factsheet = PublishedFactsheet.publish(
+            datetime.date(2023, 7, 1), datetime.date(2023, 9, 30), by=cls.admin
+        )
+        cls.drafts["job"] = Job.objects.create(
+            by=cls.field_a,
+            title="Export",
+            expires_at=timezone.now() + datetime.timedelta(hours=1),
+            file_format="csv",
+            status=Job.Status.DONE,
+            file=SimpleUploadedFile("export.csv", b"site\n"),
+        )
         cls.drafts |= {
             "cases:legal": make_legal_case(cls.drafts["cases:beneficiary"], cls.field_a),
             "cases:avr": make_avr_case(cls.drafts["cases:beneficiary"], cls.field_a),
@@ -148,14 +197,25 @@ class AccessTest(PersonasTestCase):
 
     def _url(self, name: str) -> str:
         prefix, _sep, page = name.rpartition("_")
+        if name in ("job", "job_download"):
+            return reverse(name, kwargs={"pk": self.drafts["job"].pk})
         if page in ("detail", "edit", "receipt", "sheet"):
             return reverse(name, kwargs={"pk": self.drafts[prefix].pk})
+        if name == "activities:survey_respondents_import":
+            return reverse(name, kwargs={"pk": self.drafts["activities:survey"].pk})
+        if page == "export":
+            return reverse(name, kwargs={"file_format": "csv"})
         kind = "activities.communicationreach"
         args = {
             "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
             "submit": {"kind": kind, "pk": self.draft.pk},
             "approve": {"kind": kind, "pk": self.submitted.pk},
             "return": {"kind": kind, "pk": self.submitted.pk},
+            **{
+                f"reports:factsheet{suffix}": {"pk": self.factsheet.pk}
+                for suffix in ("", "_json", "_csv", "_hxl", "_pdf")
+            },
+            "reports:workbook": {"year": 2023, "quarter": 3},
         }
         return reverse(name, kwargs=args.get(name))
 

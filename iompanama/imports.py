@@ -1,0 +1,171 @@
+"""Reading an uploaded CSV or XLSX safely, and importing it all or nothing.
+
+`check_file` refuses what is not a table we can read (wrong type, empty, too big, an XLSX that
+unpacks to far more than it weighs); `import_rows` validates every row and writes only when no
+row is invalid, reporting each invalid row by number, column and a message people understand.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export.results import RowResult
+
+from iompanama.resources import RecordResource
+
+
+class UnreadableFile(Exception):
+    """The file cannot be imported at all; the message says why, for the person."""
+
+
+@dataclass
+class RowError:
+    number: int  # the row's line in the file, the header being line 1
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    failing_rows: list[int] = field(default_factory=list)  # indexes in the dataset
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def read_table(name: str, content: bytes) -> tablib.Dataset:
+    """The file as a table of text cells with its header row; UnreadableFile if it is not one."""
+    if not content:
+        raise UnreadableFile(_("The file is empty."))
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise UnreadableFile(
+            _("The file is larger than %(size)s MB: split it into smaller files.")
+            % {"size": settings.IMPORT_MAX_BYTES // 1_000_000}
+        )
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        rows = _csv_rows(content)
+    elif lower.endswith(".xlsx"):
+        rows = _xlsx_rows(content)
+    else:
+        raise UnreadableFile(_("Upload a CSV or an XLSX (Excel) file."))
+    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
+    if len(rows) < 2:
+        raise UnreadableFile(_("The file has no rows under its header."))
+    headers = [str(cell or "").strip() for cell in rows[0]]
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows[1:]:
+        row = list(row)[: len(headers)]
+        dataset.append(row + [""] * (len(headers) - len(row)))
+    return dataset
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("latin-1")
+    if "\x00" in text:
+        raise UnreadableFile(_("Upload a CSV or an XLSX (Excel) file."))
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnreadableFile(_("This is not a readable XLSX (Excel) file.")) from None
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise UnreadableFile(
+            _("This XLSX file unpacks to far more than its size: it cannot be imported.")
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken file
+        raise UnreadableFile(_("This is not a readable XLSX (Excel) file.")) from None
+    sheet = book.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def import_rows(
+    resource: RecordResource, dataset: tablib.Dataset, *, dry_run: bool
+) -> ImportReport:
+    """Validate every row; write them (when not `dry_run`) only if all are valid."""
+    report = ImportReport()
+    columns = set(dataset.headers)
+    missing = [name for name in resource.required if name not in columns]
+    if missing:
+        raise UnreadableFile(
+            _("These required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    unknown = [name for name in dataset.headers if name not in resource.column_names()]
+    if unknown:
+        report.warnings.append(
+            _("These columns are not ours and were ignored: %(columns)s.")
+            % {"columns": ", ".join(unknown)}
+        )
+        for name in unknown:
+            del dataset[name]
+    with transaction.atomic():
+        # Our transaction, not the library's: rolled back on a dry run or any invalid row.
+        result = resource.import_data(
+            dataset, dry_run=False, use_transactions=False, raise_errors=False
+        )
+        _fill(report, resource, result)
+        if dry_run or not report.is_valid:
+            transaction.set_rollback(True)
+    return report
+
+
+def _fill(report: ImportReport, resource: RecordResource, result) -> None:
+    columns = resource.attribute_columns()
+    for index, row in enumerate(result.rows):
+        number = index + 2
+        if row.import_type == RowResult.IMPORT_TYPE_NEW:
+            report.created += 1
+        elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
+            report.updated += 1
+        elif row.import_type == RowResult.IMPORT_TYPE_INVALID:
+            report.failing_rows.append(index)
+            report.errors.extend(_row_errors(number, row.validation_error, columns))
+        elif row.import_type == RowResult.IMPORT_TYPE_ERROR:
+            # A database error: never shown as such, but the row is refused.
+            report.failing_rows.append(index)
+            report.errors.append(
+                RowError(number, "", _("This row could not be saved: check its values."))
+            )
+
+
+def _row_errors(number: int, error: ValidationError, columns: dict[str, str]) -> list[RowError]:
+    if not hasattr(error, "error_dict"):
+        return [RowError(number, "", " ".join(error.messages))]
+    return [
+        RowError(number, columns.get(name, "" if name == "__all__" else name), message)
+        for name, errors in error.message_dict.items()
+        for message in errors
+    ]
+
+
+def failing_rows_csv(dataset: tablib.Dataset, indexes: list[int]) -> str:
+    """The invalid rows as a CSV with the file's header, for the person to fix them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(dataset.headers)
+    for index in indexes:
+        writer.writerow(dataset[index])
+    return out.getvalue()

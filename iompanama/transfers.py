@@ -1,0 +1,225 @@
+"""The import and export pages every kind of record has (see RecordPages in records.py).
+
+Import: upload → every row validated → preview, or the invalid rows with their number, column
+and message and a download of them → confirm, which writes all the rows or none.
+Export: the rows of the list's current filters, as CSV (streamed) or XLSX.
+"""
+
+import base64
+import io
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from iompanama import exports, jobs
+from iompanama.access import require_export, require_import
+from iompanama.forms import RecordFilterForm
+from iompanama.imports import UnreadableFile, failing_rows_csv, import_rows, read_table
+from iompanama.models import ExportLog, Job, Reviewable, User
+from iompanama.resources import RecordResource
+
+PREVIEW_ROWS = 50
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"), help_text=gettext_lazy("CSV or XLSX, with a header row.")
+    )
+    approve = forms.BooleanField(
+        label=gettext_lazy("Approve on import"),
+        required=False,
+        help_text=gettext_lazy("The records count at once; recorded in each one's review steps."),
+    )
+
+    def __init__(self, *args, user: User, may_approve: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not (may_approve and user.is_administrator):
+            del self.fields["approve"]
+
+
+def filtered_records(request: HttpRequest, model, filter_form: type[RecordFilterForm]):
+    """The rows a list page shows for this request: the person's, through its filters."""
+    visible = model.objects.for_user(request.user)
+    form = filter_form(request.GET or None, user=request.user)
+    return form, (form.filter(visible) if form.is_bound else visible)
+
+
+def record_export(
+    request: HttpRequest,
+    model: type[Reviewable],
+    filter_form: type[RecordFilterForm],
+    resource_class: type[RecordResource],
+    file_format: str,
+) -> HttpResponse:
+    require_export(request.user, model, resource_class.personal_data)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    _form, records = filtered_records(request, model, filter_form)
+    total = records.count()
+    if resource_class.personal_data:
+        ExportLog.objects.create(
+            by=request.user,
+            kind=model._meta.label_lower,
+            filters=request.GET.urlencode(),
+            rows=total,
+            file_format=file_format,
+        )
+    filename = str(model._meta.verbose_name_plural).replace(" ", "-")
+    if total > settings.EXPORT_BACKGROUND_ROWS:
+        job = jobs.start_export(
+            request.user,
+            _("Export of %(kind)s") % {"kind": model._meta.verbose_name_plural},
+            resource_class,
+            filter_form,
+            request.GET.urlencode(),
+            file_format,
+            total,
+        )
+        return redirect(job)
+    rows = exports.rows_of(resource_class(user=request.user), records)
+    if file_format == "csv":
+        return exports.csv_response(rows, filename)
+    return exports.xlsx_response(rows, filename)
+
+
+def record_import(
+    request: HttpRequest, model: type[Reviewable], resource_class: type[RecordResource]
+) -> HttpResponse:
+    require_import(request.user, model)
+    title = _("Import: %(kind)s") % {"kind": model._meta.verbose_name_plural}
+    template_url = reverse(f"{request.resolver_match.view_name}_template")
+    return run_import(request, resource_class, model.list_url(), title, template_url=template_url)
+
+
+def run_import(
+    request: HttpRequest,
+    make_resource: Callable[[User, bool], RecordResource],
+    done_url: str,
+    title: str,
+    may_approve: bool = True,
+    template_url: str = "",
+) -> HttpResponse:
+    """The upload → preview → confirm steps, for a person already allowed to import;
+    `make_resource(user, approve)` makes the resource."""
+    ctx = {"title": title, "template_url": template_url}
+    token = request.POST.get("token")
+    if token:
+        return _confirm(request, make_resource, done_url, token, ctx)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, user=request.user, may_approve=may_approve
+    )
+    ctx["form"] = form
+    if not form.is_valid():
+        return render(request, "records/import.html", ctx)
+    upload = form.cleaned_data["file"]
+    content = upload.read()
+    approve = bool(form.cleaned_data.get("approve"))
+    try:
+        dataset = read_table(upload.name, content)
+        report = import_rows(make_resource(request.user, approve), dataset, dry_run=True)
+    except UnreadableFile as error:
+        form.add_error("file", str(error))
+        return render(request, "records/import.html", ctx)
+    ctx |= {"report": report, "approve": approve}
+    if not report.is_valid:
+        failing = failing_rows_csv(dataset, report.failing_rows)
+        ctx["failing_rows_href"] = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
+            ("\ufeff" + failing).encode()
+        ).decode("ascii")
+        return render(request, "records/import.html", ctx)
+    # Kept until confirmed; the session says whose it is and which kind of record.
+    token = uuid.uuid4().hex
+    path = default_storage.save(
+        f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(content)
+    )
+    request.session[f"import-{token}"] = {"path": path, "url": request.path, "approve": approve}
+    ctx |= {"token": token, "preview": _preview(dataset, PREVIEW_ROWS)}
+    return render(request, "records/import.html", ctx)
+
+
+def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> HttpResponse:
+    pending = request.session.pop(f"import-{token}", None)
+    if not pending or pending["url"] != request.path:
+        messages.error(request, _("This import has expired: upload the file again."))
+        return redirect(request.path)
+    path = pending["path"]
+    with default_storage.open(path, "rb") as stored:
+        content = stored.read()
+    default_storage.delete(path)
+    dataset = read_table(path, content)
+    report = import_rows(make_resource(request.user, pending["approve"]), dataset, dry_run=False)
+    if not report.is_valid:
+        # The data changed since the preview (a site closed, a record moved): nothing written.
+        ctx |= {"report": report}
+        return render(request, "records/import.html", ctx)
+    messages.success(
+        request,
+        _("Imported: %(created)s new records, %(updated)s updated.")
+        % {"created": report.created, "updated": report.updated},
+    )
+    return redirect(done_url)
+
+
+def _preview(dataset, limit: int) -> dict:
+    return {"headers": dataset.headers, "rows": [list(row) for row in dataset[:limit]]}
+
+
+def import_template(
+    request: HttpRequest, model: type[Reviewable], resource_class: type[RecordResource]
+) -> HttpResponse:
+    """An XLSX to fill in: the headers and an example row, and a sheet explaining each column."""
+    require_import(request.user, model)
+    resource = resource_class(user=request.user)
+    columns = resource.column_names()
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = str(_("Data"))
+    data.append(columns)
+    data.append([str(resource.help.get(name, ("", ""))[1]) for name in columns])
+    guide = book.create_sheet(str(_("Columns")))
+    guide.append([_("Column"), _("Required"), _("What it holds"), _("Example")])
+    for name in columns:
+        description, example = resource.help.get(name, ("", ""))
+        required = _("yes") if name in resource.required else _("no")
+        guide.append([name, required, str(description), str(example)])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = str(model._meta.verbose_name_plural).replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-template.xlsx"'
+    return response
+
+
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress; the page refreshes itself until the job ends."""
+    job = _get_job_for_user(request.user, pk)
+    return render(request, "records/job.html", {"job": job, "title": job.title})
+
+
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _get_job_for_user(request.user, pk)
+    if job.status != Job.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
+
+
+def _get_job_for_user(user: User, pk: int) -> Job:
+    try:
+        return Job.objects.for_user(user).get(pk=pk)
+    except Job.DoesNotExist:
+        raise Http404 from None

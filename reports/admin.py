@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from reports.models import MissionProfile, PublishedFactsheet
+
+
+@admin.register(MissionProfile)
+class MissionProfileAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "staff_national", "staff_international", "offices", "sites"]
+
+
+@admin.register(PublishedFactsheet)
+class PublishedFactsheetAdmin(admin.ModelAdmin):
+    """Published versions are frozen: seen here, never changed."""
+
+    list_display = ["start", "end", "version", "published_by", "published_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

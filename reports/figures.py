@@ -1,0 +1,390 @@
+"""Every figure of the factsheet, one function each, next to its definition in DOMAIN.md.
+
+Each function takes a Period and returns plain data (numbers, ISO codes, codes and the names of
+reference entries in both languages) computed by the database with aggregate queries over
+approved records only. `factsheet(period)` gathers them in the order of the reference factsheet:
+the staff page, the published versions, the exports and the tests all read this one structure.
+Lists of groups are `[{"code": ..., "value": ...}]`, largest first where they are rankings.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
+
+from activities.models import (
+    CommunicationReach,
+    Donation,
+    DonationItem,
+    Donor,
+    MedicalAttentionTally,
+    MigrationFlowStatistic,
+    SurveyResponse,
+    SurveyRound,
+    TrainingSession,
+    TrainingTopic,
+)
+from cases.models import AVRCase, AVRFamilyMember, CounsellingSession, LegalOrientationCase
+from iompanama.models import Province
+from reports.models import MissionProfile
+
+
+@dataclass(frozen=True)
+class Period:
+    """A date range, both ends included; quarters, months and years are presets."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        last = calendar.monthrange(year, month)[1]
+        return cls(datetime.date(year, month, 1), datetime.date(year, month, last))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> "Period":
+        first = 3 * (quarter - 1) + 1
+        return cls(cls.month(year, first).start, cls.month(year, first + 2).end)
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def quarter_of(cls, day: datetime.date) -> "Period":
+        return cls.quarter(day.year, (day.month - 1) // 3 + 1)
+
+    def previous_year(self) -> "Period":
+        return Period(_year_earlier(self.start), _year_earlier(self.end))
+
+    def months(self) -> list[datetime.date]:
+        """The first day of each month the period touches."""
+        months, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = (day + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+    def as_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def _year_earlier(day: datetime.date) -> datetime.date:
+    # 29 February a year earlier is the 28th.
+    return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+
+
+def _groups(rows, code: str, value: str = "value") -> list[dict]:
+    return [{"code": str(row[code]), "value": row[value] or 0} for row in rows]
+
+
+# "migrants who received legal orientation and advice, by topic":
+# distinct beneficiaries with a counselling session in P.
+def legal_orientation(period: Period) -> dict:
+    sessions = CounsellingSession.objects.filter(
+        case__in=LegalOrientationCase.objects.approved(),
+        date__range=(period.start, period.end),
+    )
+    person = "case__beneficiary"
+    counts = sessions.aggregate(
+        people=Count(person, distinct=True),
+        **{
+            f"topic_{topic}": Count(person, distinct=True, filter=Q(**{f"topic_{topic}": True}))
+            for topic in ("migration", "work", "family")
+        },
+        **{
+            f"sex_{sex}": Count(person, distinct=True, filter=Q(case__beneficiary__sex=sex))
+            for sex in ("female", "male", "other")
+        },
+    )
+    return {
+        "people": counts["people"],
+        "by_topic": {t: counts[f"topic_{t}"] for t in ("migration", "work", "family")},
+        "by_sex": {s: counts[f"sex_{s}"] for s in ("female", "male", "other")},
+    }
+
+
+# "workshop participants (migrants and host communities), sessions, topics":
+# sum of participants of sessions for that audience in P; distinct topics.
+# "partner workshop participants and topics": sessions for the partner audience in P.
+AUDIENCES = {
+    "migrants": Q(audience_migrants=True),
+    "partners": Q(audience_government=True)
+    | Q(audience_civil_society=True)
+    | Q(audience_private_sector=True),
+}
+
+
+def workshops(period: Period, audience: str) -> dict:
+    sessions = (
+        TrainingSession.objects.approved()
+        .in_period(period.start, period.end)
+        .filter(AUDIENCES[audience])
+    )
+    sums = sessions.aggregate(
+        sessions=Count("pk"),
+        female=Coalesce(Sum("women"), 0),
+        male=Coalesce(Sum("men"), 0),
+        other=Coalesce(Sum("other_or_not_stated"), 0),
+        children_adolescents=Coalesce(Sum("children_adolescents"), 0),
+        adults=Coalesce(Sum("adults"), 0),
+    )
+    topics = (
+        TrainingTopic.objects.filter(sessions__in=sessions)
+        .distinct()
+        .order_by("code")
+        .values("code", "name_es", "name_en")
+    )
+    by_sex = {sex: sums[sex] for sex in ("female", "male", "other")}
+    return {
+        "participants": sum(by_sex.values()),
+        "sessions": sums["sessions"],
+        "by_sex": by_sex,
+        "by_age": {"children_adolescents": sums["children_adolescents"], "adults": sums["adults"]}
+        if audience == "migrants"
+        else {},
+        "topics": list(topics),
+    }
+
+
+# AVR. "people who returned voluntarily": principal applicants and family members whose
+# departure date is in P. "people guided on the process": people whose orientation date is in
+# P and who had not departed by the end of P. "main nationalities of returnees": returnees in
+# P by nationality, largest first (the small ones become "other" in public: see disclosure).
+def avr(period: Period) -> dict:
+    cases = AVRCase.objects.approved()
+    departed = cases.filter(departure_date__range=(period.start, period.end))
+    principals = departed.values("principal__nationality").annotate(value=Count("pk"))
+    family = (
+        AVRFamilyMember.objects.filter(case__in=departed)
+        .values("beneficiary__nationality")
+        .annotate(value=Count("pk"))
+    )
+    by_nationality: dict[str, int] = {}
+    for code, value in [
+        *((row["principal__nationality"], row["value"]) for row in principals),
+        *((row["beneficiary__nationality"], row["value"]) for row in family),
+    ]:
+        # At most one row per nationality from each query: a merge of two small tables.
+        by_nationality[code] = by_nationality.get(code, 0) + value
+    guided = (
+        cases.filter(orientation_date__range=(period.start, period.end))
+        .filter(Q(departure_date__isnull=True) | Q(departure_date__gt=period.end))
+        .aggregate(principals=Count("pk", distinct=True), family=Count("family"))
+    )
+    ranking = sorted(by_nationality.items(), key=lambda item: (-item[1], item[0]))
+    return {
+        "returned": sum(by_nationality.values()),
+        "guided": guided["principals"] + guided["family"],
+        "returned_by_nationality": [{"code": code, "value": n} for code, n in ranking],
+    }
+
+
+# "migrants who crossed the Darién, the same months a year earlier, and the ratio":
+# SNM monthly statistics for the months of P and of P minus one year.
+# "the split shown as percentages": the adults/minors (or sex) disaggregation of the same statistic.
+def migration_flows(period: Period) -> dict:
+    earlier = period.previous_year()
+    statistics = MigrationFlowStatistic.objects.approved()
+    this_year = Q(month__range=(period.start, period.end))
+    last_year = Q(month__range=(earlier.start, earlier.end))
+    sums = statistics.aggregate(
+        crossed=Coalesce(Sum("crossed_total", filter=this_year), 0),
+        crossed_previous_year=Coalesce(Sum("crossed_total", filter=last_year), 0),
+        adults=Coalesce(Sum("adults", filter=this_year), 0),
+        minors=Coalesce(Sum("minors", filter=this_year), 0),
+        women=Coalesce(Sum("women", filter=this_year), 0),
+        men=Coalesce(Sum("men", filter=this_year), 0),
+        latest_month=Max("month", filter=this_year),
+        latest_publication=Max("publication_date", filter=this_year),
+    )
+    monthly = {
+        row["month"]: row["value"]
+        for row in statistics.filter(this_year | last_year)
+        .values("month")
+        .annotate(value=Sum("crossed_total"))
+    }
+    crossed, before = sums["crossed"], sums["crossed_previous_year"]
+    return {
+        "crossed": crossed,
+        "crossed_previous_year": before,
+        "ratio": round(crossed / before, 2) if before else None,
+        "by_age": {"adults": sums["adults"], "minors": sums["minors"]},
+        "by_sex": {"female": sums["women"], "male": sums["men"]},
+        "percent_by_age": {
+            "adults": _percent(sums["adults"], crossed),
+            "minors": _percent(sums["minors"], crossed),
+        },
+        "by_month": [
+            {
+                "code": f"{month:%Y-%m}",
+                "value": monthly.get(month, 0),
+                "previous_year": monthly.get(_year_earlier(month), 0),
+            }
+            for month in period.months()
+        ],
+        "latest_month": f"{sums['latest_month']:%Y-%m}" if sums["latest_month"] else None,
+        "latest_publication": sums["latest_publication"].isoformat()
+        if sums["latest_publication"]
+        else None,
+    }
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+# "quantity by item category": sum of item quantities of donations delivered in P.
+def donations(period: Period) -> dict:
+    delivered = Donation.objects.approved().in_period(period.start, period.end)
+    rows = (
+        DonationItem.objects.filter(donation__in=delivered)
+        .values("category__code", "category__name_es", "category__name_en")
+        .annotate(value=Sum("quantity"))
+        .order_by("-value", "category__code")
+    )
+    return {
+        "by_category": [
+            {
+                "code": row["category__code"],
+                "name_es": row["category__name_es"],
+                "name_en": row["category__name_en"],
+                "value": row["value"],
+            }
+            for row in rows
+        ]
+    }
+
+
+# "migrants in transit attended at ETRMs, by province": sum of tallies in P.
+def medical_attention(period: Period) -> dict:
+    tallies = MedicalAttentionTally.objects.approved().in_period(period.start, period.end)
+    by_province = (
+        tallies.values("site__province__code", "site__province__name")
+        .annotate(value=Sum("total_attended"))
+        .order_by("site__province__code")
+    )
+    groups = tallies.aggregate(
+        women_adults=Coalesce(Sum("women_adults"), 0),
+        men_adults=Coalesce(Sum("men_adults"), 0),
+        girls=Coalesce(Sum("girls"), 0),
+        boys=Coalesce(Sum("boys"), 0),
+    )
+    return {
+        "attended": sum(groups.values()),
+        "by_province": [
+            {
+                "code": row["site__province__code"],
+                "name": row["site__province__name"],
+                "value": row["value"],
+            }
+            for row in by_province
+        ],
+        "by_group": groups,
+    }
+
+
+# DTM: "% whose main information came from family and friends who migrated; % without
+# information on regular pathways; % without enough information on the dangers; reasons for
+# migrating, ranked": respondent rows of the survey rounds in P, over those who answered.
+def flow_survey(period: Period) -> dict:
+    rounds = SurveyRound.objects.approved().in_period(period.start, period.end)
+    responses = SurveyResponse.objects.filter(round__in=rounds)
+    answered = ~Q(regular_pathways_info="no_answer")
+    answered_dangers = ~Q(dangers_info="no_answer")
+    counts = responses.aggregate(
+        respondents=Count("pk"),
+        family_friends=Count("pk", filter=Q(main_source="family_friends")),
+        pathways_answered=Count("pk", filter=answered),
+        without_pathways_info=Count("pk", filter=Q(regular_pathways_info="no")),
+        dangers_answered=Count("pk", filter=answered_dangers),
+        without_dangers_info=Count("pk", filter=Q(dangers_info="no")),
+    )
+    reasons = (
+        responses.values("first_reason")
+        .annotate(value=Count("pk"))
+        .order_by("-value", "first_reason")
+    )
+    second = (
+        responses.exclude(second_reason="")
+        .values("second_reason")
+        .annotate(value=Count("pk"))
+        .order_by("-value", "second_reason")
+    )
+    provinces = (
+        Province.objects.filter(survey_rounds__in=rounds).distinct().order_by("code")
+    ).values_list("code", flat=True)
+    return {
+        **counts,
+        "percent_family_friends": _percent(counts["family_friends"], counts["respondents"]),
+        "percent_without_pathways_info": _percent(
+            counts["without_pathways_info"], counts["pathways_answered"]
+        ),
+        "percent_without_dangers_info": _percent(
+            counts["without_dangers_info"], counts["dangers_answered"]
+        ),
+        "first_reasons": _groups(reasons, "first_reason"),
+        "second_reasons": _groups(second, "second_reason"),
+        "provinces": list(provinces),
+    }
+
+
+# "people reached through digital media": sum of reach records in P.
+def communications(period: Period) -> dict:
+    by_channel = (
+        CommunicationReach.objects.approved()
+        .in_period(period.start, period.end)
+        .values("channel")
+        .annotate(value=Sum("people_reached"))
+        .order_by("-value", "channel")
+    )
+    groups = _groups(by_channel, "channel")
+    return {"reached": sum(group["value"] for group in groups), "by_channel": groups}
+
+
+# "direct and general donors": donors of the period's donations, as admins list them.
+def donors(period: Period) -> list[dict]:
+    delivered = Donation.objects.approved().in_period(period.start, period.end)
+    return list(
+        Donor.objects.filter(donations__in=delivered)
+        .distinct()
+        .order_by("kind", "name")
+        .values("name", "kind")
+    )
+
+
+# "staff, offices, regions, sites, areas of work": the mission profile valid at the end of P.
+def mission_profile(period: Period) -> dict | None:
+    profile = MissionProfile.objects.valid_on(period.end)
+    if profile is None:
+        return None
+    return {
+        "valid_from": profile.valid_from.isoformat(),
+        "staff": profile.staff_national + profile.staff_international,
+        "staff_national": profile.staff_national,
+        "staff_international": profile.staff_international,
+        "offices": profile.offices,
+        "regions": profile.regions,
+        "sites": profile.sites,
+        "areas_of_work": profile.areas_of_work,
+    }
+
+
+def factsheet(period: Period) -> dict:
+    """Every figure of the period, exact, in the order of the reference factsheet."""
+    return {
+        "period": period.as_dict(),
+        "mission": mission_profile(period),
+        "legal_orientation": legal_orientation(period),
+        "workshops_migrants": workshops(period, "migrants"),
+        "avr": avr(period),
+        "migration_flows": migration_flows(period),
+        "donations": donations(period),
+        "medical_attention": medical_attention(period),
+        "flow_survey": flow_survey(period),
+        "workshops_partners": workshops(period, "partners"),
+        "communications": communications(period),
+        "donors": donors(period),
+    }

@@ -1,0 +1,37 @@
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext as _
+
+from reports import charts
+from reports.disclosure import SMALL, WITHHELD
+
+register = template.Library()
+
+
+@register.filter
+def figure(value) -> str:
+    """A number as the factsheet shows it, with the disclosure markers in words."""
+    if value == SMALL:
+        return _("fewer than 5")
+    if value == WITHHELD:
+        return "—"
+    if value is None:
+        return "–"
+    return intcomma(value)
+
+
+@register.filter
+def country(code: str) -> str:
+    return charts.country_name(code)
+
+
+@register.filter
+def bilingual(entry: dict) -> str:
+    return charts.name_of(entry)
+
+
+@register.filter
+def percent(value) -> str:
+    if isinstance(value, int | float):
+        return f"{value}%"
+    return figure(value)

@@ -1,0 +1,68 @@
+"""The staff figures page: exact numbers, links to the approved records behind them, and how
+many records still wait for review (the dashboard of the current quarter by default)."""
+
+import datetime
+from unittest import mock
+
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import make_reach
+from tests.reports.dataset import LAST, DatasetTestCase
+
+PERIOD = {"start": "2023-07-01", "end": "2023-09-30"}
+
+
+class FiguresPageTest(DatasetTestCase):
+    def get(self, user, data=PERIOD):
+        self.login(user)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return self.client.get(reverse("reports:figures"), data)
+
+    def test_supervisors_see_exact_figures_where_the_public_sees_fewer_than_5(self) -> None:
+        response = self.get(self.supervisor_a)
+        figures = response.context["figures"]
+        self.assertEqual(figures["avr"]["returned"], 4)
+        self.assertEqual(figures["legal_orientation"]["people"], 2)
+
+    def test_each_figure_links_to_the_approved_records_of_the_period(self) -> None:
+        response = self.get(self.supervisor_a)
+        link = response.context["sections"]["communications"]["approved_url"]
+        self.assertEqual(
+            link,
+            reverse("activities:reach_list")
+            + "?status=approved&date_from=2023-07-01&date_to=2023-09-30",
+        )
+        self.assertContains(response, link.replace("&", "&amp;"))
+        records = self.client.get(link)
+        self.assertEqual(
+            sorted(reach.people_reached for reach in records.context["page"]), [50, 100]
+        )
+
+    def test_pending_records_are_counted_per_figure_within_the_persons_sites(self) -> None:
+        # The reach edited after approval (Darién) waits for review.
+        self.assertEqual(
+            self.get(self.supervisor_a).context["sections"]["communications"]["pending"], 1
+        )
+        make_reach(self.chiriqui, self.field_b, date=LAST).submit(by=self.field_b)
+        self.assertEqual(self.get(self.admin).context["sections"]["communications"]["pending"], 2)
+        self.assertEqual(
+            self.get(self.supervisor_a).context["sections"]["communications"]["pending"], 1
+        )
+
+    def test_the_dashboard_is_the_current_quarter_so_far(self) -> None:
+        with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2023, 8, 20)):
+            response = self.get(self.supervisor_a, data={})
+        period = response.context["period"]
+        self.assertEqual(
+            (period.start, period.end), (datetime.date(2023, 7, 1), datetime.date(2023, 8, 20))
+        )
+        self.assertEqual(response.context["figures"]["avr"]["returned"], 3)
+
+    def test_field_staff_and_viewers_do_not_see_the_figures_page(self) -> None:
+        for user in (self.field_a, self.viewer):
+            self.assertEqual(self.get(user).status_code, 403)
+
+    def test_only_administrators_are_offered_publishing(self) -> None:
+        self.assertNotContains(self.get(self.supervisor_a), reverse("reports:publish"))
+        self.assertContains(self.get(self.admin), reverse("reports:publish"))
