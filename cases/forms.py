@@ -178,6 +178,7 @@ class CaseFilterForm(SortedListForm, RecordFilterForm):
 
 
 class LegalOrientationCaseFilterForm(CaseFilterForm):
+    other_dates = (("sessions__date", _("Counselling session")),)
     orderings = [
         ("opened_on", _("Oldest first")),
         ("beneficiary__family_names", _("Family names")),
@@ -194,6 +195,7 @@ class LegalOrientationCaseFilterForm(CaseFilterForm):
 
 
 class AVRCaseFilterForm(CaseFilterForm):
+    other_dates = (("departure_date", _("Departure")),)
     orderings = [
         ("orientation_date", _("Oldest first")),
         ("principal__family_names", _("Family names")),

@@ -77,16 +77,24 @@ class RecordFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
     own_filters: tuple[str, ...] = ()
+    # Other dates of the record the From/To range may apply to, as (lookup, label).
+    other_dates: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, data, *, user: User) -> None:
         super().__init__(data)
         self.fields["site"].queryset = sites_for(user)
+        if self.other_dates:
+            self.fields["dates_of"] = forms.ChoiceField(
+                label=_("Dates of"),
+                choices=[("", _("The record's date")), *self.other_dates],
+                required=False,
+            )
 
     def filter(self, records):
         if not self.is_valid():
             return records.none()
         data = self.cleaned_data
-        date = records.model.period_field
+        date = data.get("dates_of") or records.model.period_field
         lookups = {
             "site": data["site"],
             "status": data["status"],
@@ -94,7 +102,8 @@ class RecordFilterForm(forms.Form):
             f"{date}__lte": data["date_to"],
         }
         lookups |= {name: data[name] for name in self.own_filters}
-        return records.filter(**{key: value for key, value in lookups.items() if value})
+        records = records.filter(**{key: value for key, value in lookups.items() if value})
+        return records.distinct() if "__" in date else records
 
 
 class ReturnForm(forms.Form):

@@ -206,9 +206,12 @@ class ReviewableQuerySet(SiteScopedQuerySet):
         """Submitted and not yet approved or returned."""
         return self.filter(status=ReviewStatus.SUBMITTED)
 
-    def in_period(self, start, end) -> "ReviewableQuerySet":
-        """Records whose date (`period_field`) lies between `start` and `end`, both included."""
-        return self.filter(**{f"{self.model.period_field}__range": (start, end)})
+    def in_period(self, start, end, date_field: str = "") -> "ReviewableQuerySet":
+        """Records whose date (`period_field`, or another such as "sessions__date") lies
+        between `start` and `end`, both included; each record once."""
+        field = date_field or self.model.period_field
+        records = self.filter(**{f"{field}__range": (start, end)})
+        return records.distinct() if "__" in field else records
 
     def awaiting_review(self) -> "ReviewableQuerySet":
         return self.filter(status=ReviewStatus.SUBMITTED).order_by("submitted_at", "pk")

@@ -29,6 +29,7 @@ def _config(**options) -> dict:
         "width": 600,
         "height": 300,
         "print_values": True,
+        "no_data_text": _("No data"),
         **options,
     }
 

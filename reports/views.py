@@ -26,18 +26,19 @@ from reports.figures import Period
 from reports.forms import PeriodForm
 from reports.models import PublishedFactsheet
 
-# The records behind each section of the factsheet, for drill-down and pending counts.
+# The records behind each section of the factsheet, for drill-down and pending counts, with the
+# date the section counts them by when it is not the record's own (see figures.py).
 RECORDS_BEHIND = {
-    "legal_orientation": LegalOrientationCase,
-    "workshops_migrants": TrainingSession,
-    "avr": AVRCase,
-    "migration_flows": MigrationFlowStatistic,
-    "donations": Donation,
-    "medical_attention": MedicalAttentionTally,
-    "flow_survey": SurveyRound,
-    "workshops_partners": TrainingSession,
-    "communications": CommunicationReach,
-    "donors": Donation,
+    "legal_orientation": (LegalOrientationCase, "sessions__date"),
+    "workshops_migrants": (TrainingSession, ""),
+    "avr": (AVRCase, "departure_date"),
+    "migration_flows": (MigrationFlowStatistic, ""),
+    "donations": (Donation, ""),
+    "medical_attention": (MedicalAttentionTally, ""),
+    "flow_survey": (SurveyRound, ""),
+    "workshops_partners": (TrainingSession, ""),
+    "communications": (CommunicationReach, ""),
+    "donors": (Donation, ""),
 }
 
 
@@ -62,14 +63,14 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     _require(request.user, "reports.view_figures")
     form, period = _chosen_period(request)
     sections = []
-    for key, model in RECORDS_BEHIND.items():
-        visible = model.objects.for_user(request.user).in_period(period.start, period.end)
+    for key, (model, dates_of) in RECORDS_BEHIND.items():
+        visible = model.objects.for_user(request.user).in_period(period.start, period.end, dates_of)
         sections.append(
             {
                 "key": key,
                 "records": model._meta.verbose_name_plural,
-                "approved_url": _list_url(model, "approved", period),
-                "pending_url": _list_url(model, "submitted", period),
+                "approved_url": _list_url(model, "approved", period, dates_of),
+                "pending_url": _list_url(model, "submitted", period, dates_of),
                 "pending": visible.pending_review().count(),
             }
         )
@@ -97,9 +98,11 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/figures.html", ctx)
 
 
-def _list_url(model, status: str, period: Period) -> str:
+def _list_url(model, status: str, period: Period, dates_of: str) -> str:
     """The record list, filtered to the records of `status` dated in the period."""
     query = {"status": status, "date_from": period.start, "date_to": period.end}
+    if dates_of:
+        query["dates_of"] = dates_of
     return f"{model.list_url()}?{urlencode(query)}"
 
 

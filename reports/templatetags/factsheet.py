@@ -2,6 +2,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
+from activities.models import SurveyResponse
 from reports import charts
 from reports.disclosure import SMALL, WITHHELD
 
@@ -35,3 +36,9 @@ def percent(value) -> str:
     if isinstance(value, int | float):
         return f"{value}%"
     return figure(value)
+
+
+@register.filter
+def migration_reason(code: str) -> str:
+    """A reason for migrating as people read it; "other" also stands for merged small groups."""
+    return SurveyResponse.Reason(code).label if code in SurveyResponse.Reason.values else code

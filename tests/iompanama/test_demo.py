@@ -2,6 +2,7 @@
 
 import io
 
+from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 from django.test import TestCase
@@ -50,6 +51,10 @@ class DemoCommandTest(TestCase):
         self.assertEqual(round(100 * figures["adults"] / figures["crossed"]), 77)
         self.assertAlmostEqual(figures["crossed"] / august_and_september(2022)["crossed"], 2, 1)
         self.assertTrue(MedicalAttentionTally.objects.approved().exists())
+
+    def test_the_mission_profile_is_the_factsheets(self) -> None:
+        profile = apps.get_model("reports", "MissionProfile").objects.get()
+        self.assertEqual((profile.staff_national, profile.staff_international), (153, 43))
 
     def test_there_is_one_demo_user_per_role(self) -> None:
         for role in Role:

@@ -39,6 +39,16 @@ class FiguresPageTest(DatasetTestCase):
             sorted(reach.people_reached for reach in records.context["page"]), [50, 100]
         )
 
+    def test_the_avr_and_legal_links_list_exactly_the_cases_their_figures_count(self) -> None:
+        response = self.get(self.supervisor_a)
+        figures, sections = response.context["figures"], response.context["sections"]
+        avr_cases = self.client.get(sections["avr"]["approved_url"]).context["page"]
+        returnees = sum(1 + case.family.count() for case in avr_cases)
+        self.assertEqual(returnees, figures["avr"]["returned"])
+        legal_cases = self.client.get(sections["legal_orientation"]["approved_url"]).context["page"]
+        people = {case.beneficiary_id for case in legal_cases}
+        self.assertEqual(len(people), figures["legal_orientation"]["people"])
+
     def test_pending_records_are_counted_per_figure_within_the_persons_sites(self) -> None:
         # The reach edited after approval (Darién) waits for review.
         self.assertEqual(

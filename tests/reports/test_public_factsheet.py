@@ -1,8 +1,10 @@
 """The published factsheet, for anyone: a page in Spanish or English, and JSON."""
 
 from django.urls import reverse
+from django.utils import translation
 
 from reports.models import PublishedFactsheet
+from reports.templatetags.factsheet import migration_reason
 from tests.reports.dataset import FIRST, LAST, DatasetTestCase
 
 
@@ -32,6 +34,11 @@ class PublicFactsheetTest(DatasetTestCase):
         self.assertContains(response, "<svg", count=5)
         self.assertContains(response, "<script", count=1)  # the page's own menu, no chart
         self.assertContains(response, "Fondo General")
+
+    def test_reasons_for_migrating_are_named_not_coded(self) -> None:
+        with translation.override("en"):
+            self.assertEqual(migration_reason("economic"), "Economic")
+            self.assertEqual(migration_reason("other"), "Other")
 
     def test_the_page_speaks_spanish_or_english(self) -> None:
         url = reverse("reports:factsheet", args=[self.version.pk])

@@ -4,6 +4,7 @@ import datetime
 import random
 from collections.abc import Callable
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -107,10 +108,26 @@ class Command(BaseCommand):
             user.sites.set(Site.objects.filter(code__in=site_codes))
             users[username] = user
         self._add_records(users)
+        self._add_mission_profile()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in as one of these:"))
         for username, _first, _last, role, _sites in USERS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<18} password: {DEMO_PASSWORD}")
+
+    def _add_mission_profile(self) -> None:
+        """The profile of the 2023 factsheet. Found by name: nothing imports the reports app."""
+        profile = apps.get_model("reports", "MissionProfile")
+        profile.objects.get_or_create(
+            valid_from=datetime.date(2022, 1, 1),
+            defaults={
+                "staff_national": 153,
+                "staff_international": 43,
+                "offices": 4,
+                "regions": 5,
+                "sites": 11,
+                "areas_of_work": 7,
+            },
+        )
 
     def _add_records(self, users: dict[str, User]) -> None:
         rng = random.Random(2023)  # noqa: S311 (repeatable demo data, not secrets)
