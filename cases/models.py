@@ -124,6 +124,8 @@ class Beneficiary(Versioned):
         User, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    # The person's identifier in the file they were imported from: importing it again updates.
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
     history = HistoricalRecords()
 
     objects = BeneficiaryQuerySet.as_manager()
@@ -161,6 +163,10 @@ class Beneficiary(Versioned):
 
     def get_edit_url(self) -> str:
         return reverse("cases:beneficiary_edit", args=[self.pk])
+
+    @classmethod
+    def list_url(cls) -> str:
+        return reverse("cases:beneficiary_list")
 
     def clean(self) -> None:
         errors = {}

@@ -1,107 +1,386 @@
 """Beneficiaries and their cases as rows of a file: personal data, exported by administrators
-only and every export logged. They are entered through the app's forms, which check for
-duplicates, so they are not imported."""
+only and every export logged. Beneficiaries are imported too, each likely duplicate of someone
+already registered (or of another row) shown as a warning, as the form warns of it."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, When
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import widgets
 
-from cases.models import AVRCase, Beneficiary, LegalOrientationCase
-from iompanama.resources import BooleanWidget, CountryWidget, DateWidget, RecordResource, column
+from cases.models import AVRCase, AVRFamilyMember, Beneficiary, LegalOrientationCase
+from iompanama.models import Sex, User
+from iompanama.resources import (
+    KEYS_PER_QUERY,
+    SITE,
+    BooleanWidget,
+    ChoiceWidget,
+    Column,
+    CountryWidget,
+    DateWidget,
+    Lines,
+    NumberWidget,
+    RecordResource,
+    SiteRowsResource,
+)
 
 
-class BeneficiaryResource(RecordResource):
+def flag(name: str) -> Column:
+    """A vulnerability, yes or no (no when empty)."""
+    label = capfirst(Beneficiary._meta.get_field(name).verbose_name)
+    return Column(
+        name, format_lazy(gettext_lazy("{label}: yes or no."), label=label), "no", BooleanWidget()
+    )
+
+
+class BeneficiaryResource(SiteRowsResource):
+    """People, imported by administrators (any site) and supervisors (their sites). Not
+    reviewed: a person imported is registered at once, entered by the importer, and with the
+    importer as the one who took the consent (the file does not say who did)."""
+
     personal_data = True
-
-    site = column("site", "site")
-    given_names = column("given_names", "given_names")
-    family_names = column("family_names", "family_names")
-    sex = column("sex", "sex")
-    date_of_birth = column("date_of_birth", "date_of_birth", DateWidget())
-    estimated_age = column("estimated_age", "estimated_age")
-    nationality = column("nationality", "nationality", CountryWidget())
-    residence_country = column("residence_country", "residence_country", CountryWidget())
-    document_type = column("document_type", "document_type")
-    document_number = column("document_number", "document_number")
-    phone = column("phone", "phone")
-    consent_given = column("consent_given", "consent_given", BooleanWidget())
-    consent_date = column("consent_date", "consent_date", DateWidget())
-
-    class Meta(RecordResource.Meta):
-        model = Beneficiary
-        import_id_fields = []
-        fields = [
-            "site",
-            "given_names",
-            "family_names",
-            "sex",
+    columns = (
+        Column(
+            "external_id",
+            gettext_lazy("Your identifier of the person: importing it again updates them."),
+            "B-0001",
+        ),
+        SITE,
+        Column("given_names", gettext_lazy("Given names."), "María José", required=True),
+        Column("family_names", gettext_lazy("Family names."), "Pérez Gómez", required=True),
+        Column("sex", gettext_lazy("Sex, by its code."), "female", ChoiceWidget(Sex), True),
+        Column(
             "date_of_birth",
+            gettext_lazy(
+                "Date of birth, as 1990-05-17 or 17/05/1990; if unknown, leave it empty "
+                "and give an estimated age."
+            ),
+            "1990-05-17",
+            DateWidget(),
+        ),
+        Column(
             "estimated_age",
+            gettext_lazy("Estimated age in years, when the date of birth is not known."),
+            "",
+            NumberWidget(),
+        ),
+        Column(
             "nationality",
+            gettext_lazy("Nationality: a country's code or name."),
+            "VE",
+            CountryWidget(),
+            True,
+        ),
+        Column(
             "residence_country",
+            gettext_lazy("Country of habitual residence: a country's code or name."),
+            "VE",
+            CountryWidget(),
+            True,
+        ),
+        Column(
             "document_type",
-            "document_number",
-            "phone",
+            gettext_lazy("Identity document, by its code; empty when there is none."),
+            "passport",
+            ChoiceWidget(Beneficiary.DocumentType),
+        ),
+        Column("document_number", gettext_lazy("Number of the identity document."), "123456789"),
+        Column("phone", gettext_lazy("Phone number."), "+507 6123-4567"),
+        *(flag(name) for name in Beneficiary.VULNERABILITY_FIELDS),
+        Column(
             "consent_given",
+            gettext_lazy(
+                "Informed consent given: must be yes, a person is registered only with it."
+            ),
+            "yes",
+            BooleanWidget(),
+            True,
+        ),
+        Column(
             "consent_date",
-        ]
+            gettext_lazy(
+                "Date of the consent. It is recorded as taken by you, who import the "
+                "file: import only people whose consent your team took."
+            ),
+            "2024-03-01",
+            DateWidget(),
+            True,
+        ),
+    )
+
+    class Meta(SiteRowsResource.Meta):
+        model = Beneficiary
+
+    def __init__(self, user: User | None = None, approve: bool = False) -> None:
+        """`approve`, which background jobs give every resource, means nothing here."""
+        super().__init__(user)
+        # New people with a date of birth, by their line in the file: checked for duplicates.
+        self._new_people: list[tuple[int, Beneficiary]] = []
+
+    def stored_rows(self, keys: list[str]) -> models.QuerySet:
+        """Two sites may number their people alike: the importer's own come last, so that an
+        external ID updates one of theirs rather than being refused as another site's."""
+        rows = super().stored_rows(keys)
+        if self.user is None or self.user.is_administrator:
+            return rows
+        return rows.order_by(Case(When(site__in=self.user.site_ids, then=1), default=0))
+
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        super().after_init_instance(instance, new, row, **kwargs)
+        if new:
+            instance.consent_taken_by = self.user
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The keys are computed first, as `register` does before saving (bulk_create calls
+        no save()), so that the model's validation sees them. A cell that could not be read
+        keeps its own message only: not also the model's ("give the date of birth" after a
+        date that is not one)."""
+        instance.update_keys()
+        unread = import_validation_errors or {}
+        try:
+            # Copies: the model's messages are added to the lists given.
+            copies = {name: list(messages) for name, messages in unread.items()}
+            super().validate_instance(instance, copies, validate_unique)
+        except ValidationError as error:
+            problems = error.error_dict | unread
+            # Names without a letter or digit leave no key: the names' column says so.
+            if problems.pop("name_key", None) and not {"given_names", "family_names"} & set(
+                problems
+            ):
+                problems["given_names"] = [_("Write the names with letters.")]
+            raise ValidationError(problems) from None
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk:
+            instance.version += 1  # a form opened before the import is refused, not overwritten
+        elif instance.date_of_birth:
+            self._new_people.append((kwargs["row_number"] + 1, instance))
+
+    def _updated_fields(self) -> list[str]:
+        return [*super()._updated_fields(), "name_key", "version"]
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        self.warnings.extend(self._likely_duplicates())
+
+    def _likely_duplicates(self) -> list[str]:
+        """The new people with the names and date of birth of someone of the same site:
+        registered before this import (read in one query for the file), or on an earlier row."""
+        if not self._new_people:
+            return []
+        written = {person.pk for _row, person in self._new_people}
+        stored: dict[tuple, list[Beneficiary]] = {}
+        for person in self._stored_namesakes():
+            if person.pk not in written:
+                stored.setdefault(_identity(person), []).append(person)
+        warnings, first_rows = [], {}
+        for row, person in self._new_people:
+            for namesake in stored.get(_identity(person), []):
+                warnings.append(
+                    _(
+                        "Row %(row)s: may be the same person as %(person)s (no. %(number)s), "
+                        "already registered at this site with the same date of birth."
+                    )
+                    % {"row": row, "person": namesake, "number": namesake.pk}
+                )
+            earlier = first_rows.setdefault(_identity(person), row)
+            if earlier != row:
+                warnings.append(
+                    _("Row %(row)s: may be the same person as row %(other)s of the file.")
+                    % {"row": row, "other": earlier}
+                )
+        return warnings
+
+    def _stored_namesakes(self) -> list[Beneficiary]:
+        keys = sorted({person.name_key for _row, person in self._new_people})
+        sites = {person.site_id for _row, person in self._new_people}
+        namesakes = []
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            namesakes += Beneficiary.objects.filter(
+                site__in=sites, name_key__in=keys[start : start + KEYS_PER_QUERY]
+            ).only("pk", "site", "given_names", "family_names", "name_key", "date_of_birth")
+        return namesakes
+
+    def export_queryset(self, records: models.QuerySet) -> models.QuerySet:
+        return super().export_queryset(records).select_related("site")
 
 
-class LegalCaseResource(RecordResource):
+def _identity(person: Beneficiary) -> tuple:
+    """What two people of a file or of the database share when they may be the same."""
+    return (person.site_id, person.name_key, person.date_of_birth)
+
+
+class PersonWidget(widgets.Widget):
+    """A beneficiary of the importer's sites, by their external ID or the system's number
+    (#123, on their page)."""
+
+    user: User | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._people: dict[str, Beneficiary] | None = None
+
+    def people(self) -> dict[str, Beneficiary]:
+        if self._people is None:  # once per file: what the cases' names and rules need
+            people = Beneficiary.objects.for_user(self.user).only(
+                "site_id", "external_id", "given_names", "family_names"
+            )
+            self._people = {f"#{person.pk}": person for person in people} | {
+                person.external_id: person for person in people if person.external_id
+            }
+        return self._people
+
+    def clean(self, value, row=None, **kwargs) -> Beneficiary | None:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        if text not in self.people():
+            raise ValueError(
+                _("No person “%(value)s” among your sites' beneficiaries: import them first.")
+                % {"value": text}
+            )
+        return self.people()[text]
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return (value.external_id or f"#{value.pk}") if value else ""
+
+
+PERSON_HELP = gettext_lazy(
+    "The person's external ID in the beneficiaries' file, or their number (#123)."
+)
+CASE_ID = Column(
+    "external_id",
+    gettext_lazy("The case's identifier: each of its lines repeats it and the case's columns."),
+    "C-0001",
+    required=True,
+)
+
+
+def date(
+    name: str, help: str, example: str = "2024-03-31", required: bool = False, attribute: str = ""
+) -> Column:
+    return Column(name, help, example, DateWidget(), required, attribute)
+
+
+def yes_no(name: str, help: str, example: str = "no", attribute: str = "") -> Column:
+    return Column(name, help, example, BooleanWidget(), attribute=attribute)
+
+
+class CaseResource(RecordResource):
+    """A case and its lines: personal data, imported and exported with the people's IDs."""
+
     personal_data = True
 
-    external_id = column("external_id", "external_id")
-    site = column("site", "site")
-    beneficiary = column("beneficiary", "beneficiary")
-    opened_on = column("opened_on", "opened_on", DateWidget())
-    topic_migration = column("topic_migration", "topic_migration", BooleanWidget())
-    topic_work = column("topic_work", "topic_work", BooleanWidget())
-    topic_family = column("topic_family", "topic_family", BooleanWidget())
-    outcome = column("outcome", "outcome")
-    is_closed = column("is_closed", "is_closed", BooleanWidget())
+    def __init__(self, user: User | None = None, approve: bool = False) -> None:
+        super().__init__(user, approve)
+        for field in (*self.fields.values(), *self._line_fields):
+            if isinstance(field.widget, PersonWidget):
+                field.widget.user = user
+
+
+class LegalCaseResource(CaseResource):
+    """A legal orientation case per external ID, one line of the file per counselling session."""
+
+    columns = (
+        CASE_ID,
+        SITE,
+        Column("beneficiary", PERSON_HELP, "B-0001", PersonWidget(), True),
+        date("opened_on", gettext_lazy("Date the case was opened."), required=True),
+        yes_no("topic_migration", gettext_lazy("Topic: migration status, yes or no."), "yes"),
+        yes_no("topic_work", gettext_lazy("Topic: work, yes or no.")),
+        yes_no("topic_family", gettext_lazy("Topic: family, yes or no.")),
+        Column("outcome", gettext_lazy("Outcome, if any."), ""),
+        date("follow_up_date", gettext_lazy("Date of the next follow-up, if any."), ""),
+        yes_no("is_closed", gettext_lazy("Closed: yes or no.")),
+    )
+    lines = Lines(
+        "sessions",
+        (
+            date(
+                "session_date",
+                gettext_lazy("Date of the counselling session."),
+                "2024-03-31",
+                True,
+                "date",
+            ),
+            Column(
+                "session_counsellor",
+                gettext_lazy("Who counselled."),
+                "Abogada OIM",
+                None,
+                True,
+                "counsellor",
+            ),
+            yes_no(
+                "session_topic_migration",
+                gettext_lazy("Session topic: migration status."),
+                "yes",
+                "topic_migration",
+            ),
+            yes_no("session_topic_work", gettext_lazy("Session topic: work."), "no", "topic_work"),
+            yes_no(
+                "session_topic_family", gettext_lazy("Session topic: family."), "no", "topic_family"
+            ),
+            Column("session_notes", gettext_lazy("Notes of the session."), "", attribute="notes"),
+        ),
+    )
 
     class Meta(RecordResource.Meta):
         model = LegalOrientationCase
-        fields = [
-            "external_id",
-            "site",
-            "beneficiary",
-            "opened_on",
-            "topic_migration",
-            "topic_work",
-            "topic_family",
-            "outcome",
-            "is_closed",
-        ]
 
     def export_queryset(self, records: models.QuerySet) -> models.QuerySet:
         return super().export_queryset(records).select_related("beneficiary")
 
 
-class AVRCaseResource(RecordResource):
-    personal_data = True
+class AVRCaseResource(CaseResource):
+    """An AVR case per external ID, one line of the file per family member who returns with
+    the applicant (one line with the family columns empty when none does)."""
 
-    external_id = column("external_id", "external_id")
-    site = column("site", "site")
-    principal = column("principal", "principal")
-    return_country = column("return_country", "return_country", CountryWidget())
-    orientation_date = column("orientation_date", "orientation_date", DateWidget())
-    application_date = column("application_date", "application_date", DateWidget())
-    approval_date = column("approval_date", "approval_date", DateWidget())
-    departure_date = column("departure_date", "departure_date", DateWidget())
-    withdrawn_on = column("withdrawn_on", "withdrawn_on", DateWidget())
+    columns = (
+        CASE_ID,
+        SITE,
+        Column("principal", PERSON_HELP, "B-0001", PersonWidget(), True),
+        Column(
+            "return_country",
+            gettext_lazy("Country of return: ISO code or name."),
+            "VE",
+            CountryWidget(),
+            True,
+        ),
+        date("orientation_date", gettext_lazy("Date of orientation."), required=True),
+        date("application_date", gettext_lazy("Date of application, if reached."), ""),
+        date("approval_date", gettext_lazy("Date of approval, if reached."), ""),
+        date("departure_date", gettext_lazy("Date of departure, if reached."), ""),
+        date("withdrawn_on", gettext_lazy("Date the case was withdrawn, if it was."), ""),
+        Column("withdrawal_reason", gettext_lazy("Why it was withdrawn."), ""),
+    )
+    lines = Lines(
+        "family",
+        (
+            Column("family_member", PERSON_HELP, "B-0002", PersonWidget(), attribute="beneficiary"),
+            Column(
+                "family_relationship",
+                gettext_lazy("Relationship to the applicant."),
+                "child",
+                ChoiceWidget(AVRFamilyMember.Relationship),
+                attribute="relationship",
+            ),
+        ),
+        required=False,
+    )
 
     class Meta(RecordResource.Meta):
         model = AVRCase
-        fields = [
-            "external_id",
-            "site",
-            "principal",
-            "return_country",
-            "orientation_date",
-            "application_date",
-            "approval_date",
-            "departure_date",
-            "withdrawn_on",
-        ]
+
+    def check_line(self, record: AVRCase, line: AVRFamilyMember) -> dict[str, str]:
+        if line.beneficiary_id == record.principal_id:
+            return {"beneficiary": _("This person is the applicant.")}
+        if line.beneficiary.site_id != record.site_id:
+            return {"beneficiary": _("This person is registered at another site.")}
+        return {}
 
     def export_queryset(self, records: models.QuerySet) -> models.QuerySet:
         return super().export_queryset(records).select_related("principal")

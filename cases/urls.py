@@ -10,6 +10,12 @@ urlpatterns = [
         views.beneficiary_export,
         name="beneficiary_export",
     ),
+    path("beneficiaries/import/", views.beneficiary_import, name="beneficiary_import"),
+    path(
+        "beneficiaries/import/template.xlsx",
+        views.beneficiary_import_template,
+        name="beneficiary_import_template",
+    ),
     path("beneficiaries/new/", views.beneficiary_create, name="beneficiary_create"),
     path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),

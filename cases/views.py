@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.forms import (
@@ -19,6 +20,8 @@ from iompanama import records, transfers
 from iompanama.access import (
     get_record_for_user,
     may_enter_records,
+    may_import,
+    require_import,
     require_record_entry,
     require_record_viewing,
 )
@@ -35,6 +38,7 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
         **records.paginate(request, people.select_related("site")),
         "may_create": may_enter_records(request.user, Beneficiary),
         "may_export": request.user.is_administrator,
+        "may_import": may_import(request.user, Beneficiary),
     }
     return render(request, "cases/beneficiary_list.html", ctx)
 
@@ -43,6 +47,24 @@ def beneficiary_export(request: HttpRequest, file_format: str) -> HttpResponse:
     return transfers.record_export(
         request, Beneficiary, BeneficiaryFilterForm, BeneficiaryResource, file_format
     )
+
+
+def beneficiary_import(request: HttpRequest) -> HttpResponse:
+    require_import(request.user, Beneficiary)
+    # Nothing to approve: a person is registered at once.
+    return transfers.run_import(
+        request,
+        BeneficiaryResource,
+        Beneficiary.list_url(),
+        _("Import: %(kind)s") % {"kind": Beneficiary._meta.verbose_name_plural},
+        may_approve=False,
+        template_url=reverse("cases:beneficiary_import_template"),
+        background=BeneficiaryResource,
+    )
+
+
+def beneficiary_import_template(request: HttpRequest) -> HttpResponse:
+    return transfers.import_template(request, Beneficiary, BeneficiaryResource)
 
 
 def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:

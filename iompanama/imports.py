@@ -8,6 +8,7 @@ row is invalid, reporting each invalid row by number, column and a message peopl
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
-from iompanama.resources import RecordResource
+from iompanama.resources import FileResource, RecordResource
 
 
 class UnreadableFile(Exception):
@@ -39,6 +40,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     failing_rows: list[int] = field(default_factory=list)  # indexes in the dataset
+    reviewed: bool = True  # whether the rows enter review (records) or not (people, answers)
 
     @property
     def is_valid(self) -> bool:
@@ -103,12 +105,18 @@ def _xlsx_rows(content: bytes) -> list[list]:
 
 
 def import_rows(
-    resource: RecordResource, dataset: tablib.Dataset, *, dry_run: bool
+    resource: FileResource,
+    dataset: tablib.Dataset,
+    *,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate every row; write them (when not `dry_run`) only if all are valid."""
-    report = ImportReport()
+    """Validate every row; write them (when not `dry_run`) only if all are valid.
+    `progress(rows_done)` is called every few hundred rows, for a progress bar."""
+    resource.progress = progress
+    report = ImportReport(reviewed=isinstance(resource, RecordResource))
     columns = set(dataset.headers)
-    missing = [name for name in resource.required if name not in columns]
+    missing = [name for name in resource.required_columns() if name not in columns]
     if missing:
         raise UnreadableFile(
             _("These required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
@@ -127,12 +135,18 @@ def import_rows(
             dataset, dry_run=False, use_transactions=False, raise_errors=False
         )
         _fill(report, resource, result)
+        report.warnings.extend(resource.warnings)
         if dry_run or not report.is_valid:
             transaction.set_rollback(True)
     return report
 
 
 def _fill(report: ImportReport, resource: RecordResource, result) -> None:
+    if result.base_errors:
+        # An error of the whole file (a batch refused by the database): never shown as such.
+        report.errors.append(
+            RowError(0, "", _("The file could not be saved: nothing was written."))
+        )
     columns = resource.attribute_columns()
     for index, row in enumerate(result.rows):
         number = index + 2

@@ -1,49 +1,124 @@
-"""Exports too long for a request, run by the task worker (django-tasks: its database backend
-needs no server besides PostgreSQL; development and tests run them at once, in-process)."""
+"""Exports and imports too long for a request, run by the task worker (django-tasks: its
+database backend needs no server besides PostgreSQL; development and tests run them at once,
+in-process). A big import is checked by one job and, once its owner confirms, written by another
+on the same Job row; its uploaded file is kept in between and deleted when the writing ends."""
 
 import logging
 import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import timedelta
+from pathlib import Path
 
+import tablib
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
 from iompanama import exports
+from iompanama.imports import (
+    ImportReport,
+    UnreadableFile,
+    failing_rows_csv,
+    import_rows,
+    read_table,
+)
 from iompanama.models import Job, User
+from iompanama.resources import PROGRESS_EVERY
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 500  # rows between two updates of the progress bar
 
 
 def start_export(
     user: User, title: str, resource, filter_form, query: str, file_format: str, total: int
 ) -> Job:
-    for old in Job.objects.expired():
-        old.file.delete(save=False)
-        old.delete()
-    job = Job.objects.create(
-        by=user,
+    job = _create(
+        user,
+        kind=Job.Kind.EXPORT,
         title=title,
-        resource=f"{resource.__module__}.{resource.__qualname__}",
-        filter_form=f"{filter_form.__module__}.{filter_form.__qualname__}",
+        resource=_dotted(resource),
+        filter_form=_dotted(filter_form),
         query=query,
         file_format=file_format,
         total=total,
-        expires_at=timezone.now() + timedelta(hours=settings.JOB_KEEP_HOURS),
     )
     run_export.enqueue(job.pk)
     return job
 
 
+def start_import(
+    user: User, title: str, resource, name: str, content: bytes, approve: bool, total: int
+) -> Job:
+    """Keeps the uploaded file and checks it in the background."""
+    suffix = Path(name).suffix.lower()
+    job = _create(
+        user,
+        kind=Job.Kind.IMPORT_CHECK,
+        title=title,
+        resource=_dotted(resource),
+        upload=ContentFile(content, name=f"{uuid.uuid4().hex}{suffix}"),
+        approve=approve,
+        file_format=suffix.lstrip("."),
+        total=total,
+    )
+    check_import.enqueue(job.pk)
+    return job
+
+
+def confirm_import(job: Job) -> None:
+    """Writes a checked import in the background; the caller has made sure it is confirmable."""
+    job.confirm()
+    write_import.enqueue(job.pk)
+
+
+def _create(user: User, **fields) -> Job:
+    for old in Job.objects.expired():
+        old.delete_files()
+        old.delete()
+    return Job.objects.create(
+        by=user,
+        language=translation.get_language() or "",
+        expires_at=timezone.now() + timedelta(hours=settings.JOB_KEEP_HOURS),
+        **fields,
+    )
+
+
+def _dotted(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _update(job: Job, **fields) -> None:
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+@contextmanager
+def _running(job: Job) -> Iterator[None]:
+    """Marks the job running, then failed (logged, never shown) if its work raises."""
+    _update(job, status=Job.Status.RUNNING)
+    try:
+        with translation.override(job.language or None):
+            yield
+    except Exception:
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        _update(job, status=Job.Status.FAILED)
+        raise
+
+
+def _finish(job: Job, **fields) -> None:
+    _update(job, status=Job.Status.DONE, done=job.total, **fields)
+
+
 @task()
 def run_export(job_id: int) -> None:
     job = Job.objects.select_related("by").get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
-    try:
+    with _running(job):
         resource_class = import_string(job.resource)
         model = resource_class._meta.model
         # The same rows as the list: the owner's, through the list's filters.
@@ -59,13 +134,7 @@ def run_export(job_id: int) -> None:
                 exports.write_xlsx(rows, out)
             out.seek(0)
             job.file.save(f"{job.pk}-export.{job.file_format}", File(out), save=False)
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.DONE, file=job.file.name, done=job.total
-        )
-    except Exception:
-        logger.exception("Export job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
-        raise
+        _finish(job, file=job.file.name)
 
 
 def _counting(job: Job, rows):
@@ -73,3 +142,78 @@ def _counting(job: Job, rows):
         if number and number % PROGRESS_EVERY == 0:
             Job.objects.filter(pk=job.pk).update(done=number)
         yield row
+
+
+@task()
+def check_import(job_id: int) -> None:
+    job = Job.objects.select_related("by").get(pk=job_id)
+    with _running(job):
+        dataset = _stored_table(job)
+        try:
+            with _progress(job) as progress:
+                report = import_rows(_resource(job), dataset, dry_run=True, progress=progress)
+        except UnreadableFile as error:  # a required column is missing
+            _drop_upload(job)
+            _finish(job, report={"problem": str(error)})
+            return
+        _finish_import(job, dataset, report)
+
+
+@task()
+def write_import(job_id: int) -> None:
+    job = Job.objects.select_related("by").get(pk=job_id)
+    with _running(job):
+        try:
+            dataset = _stored_table(job)
+            with _progress(job) as progress:
+                # All rows or none, as in a request: the data may have changed since the check.
+                report = import_rows(_resource(job), dataset, dry_run=False, progress=progress)
+        finally:
+            _drop_upload(job)
+        _finish_import(job, dataset, report)
+
+
+def _stored_table(job: Job) -> tablib.Dataset:
+    with job.upload.open("rb") as stored:
+        return read_table(job.upload.name, stored.read())
+
+
+def _resource(job: Job):
+    return import_string(job.resource)(user=job.by, approve=job.approve)
+
+
+def _finish_import(job: Job, dataset: tablib.Dataset, report: ImportReport) -> None:
+    """Keeps the report, and the invalid rows as a CSV for the person to fix them."""
+    if not report.is_valid:
+        _drop_upload(job)
+        failing = "\ufeff" + failing_rows_csv(dataset, report.failing_rows)
+        job.file.save(f"{job.pk}-invalid-rows.csv", ContentFile(failing.encode()), save=False)
+    _finish(job, report=asdict(report), file=job.file.name)
+
+
+def _drop_upload(job: Job) -> None:
+    job.upload.delete(save=False)
+    _update(job, upload="")
+
+
+@contextmanager
+def _progress(job: Job) -> Iterator[Callable[[int], None]]:
+    """`import_rows` works in one transaction, where a progress written would show only at its
+    end (a check's, never): on PostgreSQL it goes through a connection of its own. SQLite is
+    for development, where jobs run in the request anyway."""
+    if connection.vendor != "postgresql":
+        yield lambda done: _update(job, done=done)
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = own.ops.quote_name(Job._meta.db_table)
+
+    def update(done: int) -> None:
+        with own.cursor() as cursor:
+            # The table's name is ours (quoted); the values go as parameters.
+            sql = f"UPDATE {table} SET done = %s WHERE id = %s"  # noqa: S608
+            cursor.execute(sql, [done, job.pk])
+
+    try:
+        yield update
+    finally:
+        own.close()

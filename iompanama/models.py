@@ -1,7 +1,9 @@
 """What every app shares: users and their roles, where things happen, and the review workflow."""
 
+from datetime import timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -418,7 +421,14 @@ class JobQuerySet(models.QuerySet):
 
 
 class Job(models.Model):
-    """A long export run by the task worker: its progress, then its file for a limited time."""
+    """A long export or import run by the task worker: its progress, then its outcome (an
+    export's file, an import's report) for a limited time. A big import is two jobs in turn on
+    one row: the check, then, once its owner confirms, the writing."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Export")
+        IMPORT_CHECK = "import_check", _("Import check")
+        IMPORT = "import", _("Import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -427,13 +437,20 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
 
     by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EXPORT)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("kept until"))
     title = models.CharField(_("title"), max_length=200)
-    # What to run: the dotted paths of the resource and the filter form, the list's query.
+    # The language the person used, for the messages the job writes (an import's report).
+    language = models.CharField(max_length=5, blank=True)
+    # What to run: the dotted paths of the resource and (exports) the filter form, the query.
     resource = models.CharField(max_length=200)
-    filter_form = models.CharField(max_length=200)
+    filter_form = models.CharField(max_length=200, blank=True)
     query = models.TextField(blank=True)
+    # Imports: the uploaded file, kept from the check until the writing ends, and its outcome.
+    upload = models.FileField(_("uploaded file"), upload_to="imports/", blank=True)
+    approve = models.BooleanField(_("approve on import"), default=False)
+    report = models.JSONField(_("report"), null=True, blank=True)
     file_format = models.CharField(_("format"), max_length=10)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -460,3 +477,34 @@ class Job(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, 100 * self.done // self.total) if self.total else 0
+
+    @property
+    def record_model(self) -> type[models.Model]:
+        """The kind of record the job exports or imports."""
+        return import_string(self.resource)._meta.model
+
+    @property
+    def is_confirmable(self) -> bool:
+        """A checked import whose every row is valid and whose file is still kept."""
+        return (
+            self.kind == self.Kind.IMPORT_CHECK
+            and self.status == self.Status.DONE
+            and bool(self.report)
+            and not self.report.get("errors")
+            and not self.report.get("problem")
+            and self.expires_at > timezone.now()
+            and bool(self.upload)
+            and self.upload.storage.exists(self.upload.name)
+        )
+
+    def confirm(self) -> None:
+        """The checked import becomes the writing job, kept from now on."""
+        self.kind = self.Kind.IMPORT
+        self.status = self.Status.QUEUED
+        self.done = 0
+        self.expires_at = timezone.now() + timedelta(hours=settings.JOB_KEEP_HOURS)
+        self.save(update_fields=["kind", "status", "done", "expires_at"])
+
+    def delete_files(self) -> None:
+        self.file.delete(save=False)
+        self.upload.delete(save=False)

@@ -189,8 +189,7 @@ class RecordPages:
     rows: type[BaseInlineFormSet] | None = None
     form_template: str = "records/form.html"
     related: tuple[str, ...] = ()
-    # Its rows in files: exported from the list; imported too when the resource has
-    # required columns.
+    # Its rows in files: exported from the list; imported too when the resource is importable.
     resource: type[RecordResource] | None = None
 
     def urls(self, route: str) -> list[URLPattern]:
@@ -221,7 +220,7 @@ class RecordPages:
 
     @property
     def importable(self) -> bool:
-        return bool(self.resource and self.resource.required)
+        return bool(self.resource and self.resource.importable)
 
     def _url(self, page: str, **kwargs) -> str:
         namespace = self.model.url_prefix.rpartition(":")[0]

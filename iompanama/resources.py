@@ -1,23 +1,37 @@
 """What every import and export shares: natural-key columns, the workflow of imported records,
 and neutralising cells that a spreadsheet could run as a formula.
 
-Each app's `resources.py` declares one resource per record type on top of `RecordResource`.
+Each app's `resources.py` declares one resource per kind of row on top of `RecordResource` (or
+`FileResource` for rows that are not reviewed), each column once as a `Column`, and a record's
+lines (a donation's items) as `Lines`.
 """
 
 import datetime
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from copy import deepcopy
+from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import fields, resources, widgets
+from import_export.resources import ModelDeclarativeMetaclass
+from import_export.results import RowResult
 
-from iompanama.models import ReviewStatus, Site, Transition, User
+from iompanama.models import Reviewable, ReviewStatus, Site, Transition, User
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PROGRESS_EVERY = 500  # rows between two updates of a progress bar
+WRITE_BATCH = 1000  # rows written at once
+KEYS_PER_QUERY = 5000  # below every database's limit of parameters in one query
+StrOrPromise = str | Promise
 
 
 def neutralise(value: object) -> object:
@@ -40,17 +54,25 @@ class DateWidget(widgets.Widget):
         if isinstance(value, datetime.date):
             return value
         text = str(value).strip()
-        for pattern in self.FORMATS:
-            try:
-                return datetime.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
+        date = _parse_date(text, self.FORMATS)
+        if date:
+            return date
         raise ValueError(
             _("“%(value)s” is not a date: write it as 2024-03-31 or 31/03/2024.") % {"value": text}
         )
 
     def render(self, value, obj=None, **kwargs) -> str:
         return value.isoformat() if value else ""
+
+
+@functools.lru_cache(maxsize=4096)  # a file's rows share a few dates
+def _parse_date(text: str, formats: tuple[str, ...]) -> datetime.date | None:
+    for pattern in formats:
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 class MonthWidget(DateWidget):
@@ -188,14 +210,15 @@ class SiteWidget(widgets.Widget):
         return value.code if value else ""
 
 
-class NamedWidget(widgets.ManyToManyWidget):
-    """A row of a reference list (donor, topic, category) by its name, code, or either
-    language's name; `many` takes several separated by semicolons."""
+class NamedWidget(widgets.Widget):
+    """A row of a reference list (donor, category) by its name, code, or either language's
+    name."""
 
-    # A ManyToManyWidget so that the library saves `many` after the record; one row otherwise.
-    def __init__(self, model: type[models.Model], keys: Iterable[str], many: bool = False):
+    many = False
+
+    def __init__(self, model: type[models.Model], keys: Iterable[str]):
         widgets.Widget.__init__(self)
-        self.model, self.keys, self.many = model, tuple(keys), many
+        self.model, self.keys = model, tuple(keys)
         self._rows: dict[str, models.Model] | None = None
 
     def rows(self) -> dict[str, models.Model]:
@@ -228,59 +251,446 @@ class NamedWidget(widgets.ManyToManyWidget):
         return str(getattr(value, self.keys[0])) if value else ""
 
 
-def column(attribute: str, header: str, widget: widgets.Widget | None = None, **kw) -> fields.Field:
-    return fields.Field(
-        attribute=attribute, column_name=header, widget=widget or widgets.CharWidget(), **kw
-    )
+class NamedListWidget(NamedWidget, widgets.ManyToManyWidget):
+    """Several rows of a reference list (a training's topics), separated by semicolons: a
+    many-to-many, so that the import keeps them until the record is written."""
+
+    many = True
 
 
-class RecordResource(resources.ModelResource):
-    """A reviewable record as one row of a file. Made with the person who imports and, for an
-    administrator, whether to approve on import. `external_id` identifies a row across
-    imports, so that importing a file again updates instead of duplicating."""
+def _fetched_relations(instance: models.Model) -> list[str]:
+    """Foreign keys set from rows that widgets read from the database: checking that they
+    exist would cost a query each."""
+    return [
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.is_relation and getattr(instance, field.attname) is not None
+    ]
 
-    # Column -> (what it holds, an example); for the template's explanation sheet.
-    help: dict[str, tuple[str, str]] = {}
-    required: tuple[str, ...] = ()
-    personal_data = False
+
+class TextWidget(widgets.CharWidget):
+    """Text, the default of a column: without surrounding spaces, and without the apostrophe
+    our exports put before a leading "+", "-", "=" or "@" (a phone number as +507...), so that
+    an exported file is imported back as it was."""
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = (super().clean(value, row, **kwargs) or "").strip()
+        if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+            return text[1:]
+        return text
+
+
+def allowed_values(widget: widgets.Widget) -> str:
+    """What a cell of this widget's column may hold, for the template's explanation sheet."""
+    if isinstance(widget, ChoiceWidget):
+        return ", ".join(widget.choices.values)
+    if isinstance(widget, BooleanWidget):
+        return f"{_('yes')}, {_('no')}"
+    if isinstance(widget, SiteWidget):
+        user = widget.user
+        sites = [s for s in widget.sites().values() if user is None or user.works_at(s.pk)]
+        return ", ".join(sorted({site.code for site in sites}))
+    if isinstance(widget, NamedWidget):
+        names = {str(getattr(row, widget.keys[0])) for row in widget.rows().values()}
+        return "; ".join(sorted(names))
+    return ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file, declared once: its header, how a cell is read and written, what
+    it holds and an example (the template's explanation sheet), and whether an import needs it.
+    `attribute` is the model's, when it is not the header (e.g. "donor__name")."""
+
+    name: str
+    help: StrOrPromise = ""
+    example: str = ""
+    widget: widgets.Widget | None = None
+    required: bool = False
+    attribute: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.attribute or self.name
+
+    def field(self) -> fields.Field:
+        return fields.Field(
+            attribute=self.path,
+            column_name=self.name,
+            widget=self.widget or TextWidget(),
+        )
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A record's rows of another table (a donation's items) in a file: one line of the file
+    each, the record's columns repeated on every line of the record, its key the same."""
+
+    relation: str  # the record's name for them, e.g. "items"
+    columns: tuple[Column, ...]
+    required: bool = True  # every record has at least one
+
+
+class ColumnsMetaclass(ModelDeclarativeMetaclass):
+    """Turns a resource's `columns` into the library's fields and its `Meta.fields`."""
+
+    def __new__(cls, name, bases, attrs):
+        columns = attrs.get("columns", ())
+        for column in columns:
+            attrs[column.name] = column.field()
+        if columns and "Meta" in attrs:
+            attrs["Meta"].fields = [column.name for column in columns]
+        return super().__new__(cls, name, bases, attrs)
+
+
+class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
+    """Rows of a model in files. An import is validated row by row, then written in batches:
+    the rows, their history and what `write_batch` adds, a few queries per batch rather than
+    several per row. The key column (`Meta.import_id_fields`) identifies a row across imports,
+    so that importing a file again updates instead of duplicating."""
+
+    columns: tuple[Column, ...] = ()
+    lines: Lines | None = None
+    importable = True
 
     class Meta:
-        import_id_fields = ["external_id"]
         clean_model_instances = True
         skip_diff = True
         store_row_values = True
+        use_bulk = True
+        batch_size = WRITE_BATCH
 
-    def __init__(self, user: User | None = None, approve: bool = False) -> None:
+    def __init__(self, user: User | None = None) -> None:
         super().__init__()
         self.user = user
-        self.approve = approve
-        self._seen_ids: set[str] = set()
-        if "site" in self.fields:
-            self.fields["site"].widget = SiteWidget(user)
+        self.progress: Callable[[int], None] | None = None
+        # What the person should check but that does not stop the import (a likely duplicate):
+        # `import_rows` shows them with the report.
+        self.warnings: list[str] = []
+        self._seen_keys: set[str] = set()
+        self._stored: dict[str, models.Model] = {}
+        # A record's first line (its number and record cells) and the record, by key.
+        self._first_lines: dict[str, tuple[int, list]] = {}
+        self._queued: dict[str, models.Model] = {}
+        self._line_fields = [deepcopy(column.field()) for column in self.line_columns]
 
-    # Import
+    @property
+    def line_columns(self) -> tuple[Column, ...]:
+        return self.lines.columns if self.lines else ()
+
+    @property
+    def file_columns(self) -> tuple[Column, ...]:
+        return (*self.columns, *self.line_columns)
+
+    def widget_of(self, column: Column) -> widgets.Widget:
+        fields = {field.column_name: field for field in self._line_fields} | self.fields
+        return fields[column.name].widget
+
+    @property
+    def key_column(self) -> str:
+        return self._meta.import_id_fields[0]
+
+    def required_columns(self) -> list[str]:
+        return [column.name for column in self.file_columns if column.required]
+
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.file_columns]
+
+    def attribute_columns(self) -> dict[str, str]:
+        return {column.path: column.name for column in self.columns}
+
+    def stored_rows(self, keys: list[str]) -> models.QuerySet:
+        """The rows stored under these keys (overridden to narrow where keys are unique)."""
+        return self._meta.model.objects.filter(**{f"{self.key_column}__in": keys})
+
+    # Import, row by row
+    def before_import(self, dataset, **kwargs) -> None:
+        """The rows the file updates, read once rather than once per row."""
+        keys = {self._key(row) for row in dataset.dict} - {""}
+        self._stored = {}
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), KEYS_PER_QUERY):
+            for stored in self.stored_rows(ordered[start : start + KEYS_PER_QUERY]):
+                self._stored[getattr(stored, self.key_column)] = stored
+
+    def _key(self, row) -> str:
+        return str(row.get(self.key_column) or "").strip()
+
     def before_import_row(self, row, **kwargs) -> None:
-        external_id = str(row.get(self.fields["external_id"].column_name) or "").strip()
-        if external_id in self._seen_ids:
+        key = self._key(row)
+        if self.lines:
+            self._first_lines.setdefault(key, (kwargs["row_number"], self._record_cells(row)))
+        elif key in self._seen_keys:
             raise ValidationError(
                 {
-                    "external_id": _("External ID “%(value)s” appears twice in the file.")
-                    % {"value": external_id}
+                    self.key_column: _("“%(value)s” appears twice in the file's %(column)s.")
+                    % {"value": key, "column": self.key_column}
                 }
             )
-        if external_id:
-            self._seen_ids.add(external_id)
+        if key:
+            self._seen_keys.add(key)
+
+    def _record_cells(self, row) -> list:
+        return [str(row.get(column.name) or "").strip() for column in self.columns]
+
+    def import_row(self, row, instance_loader, **kwargs) -> RowResult:
+        """A further line of a record already read adds its line to it; the library's
+        steps read the rest."""
+        record = self._queued.get(self._key(row))
+        if record is None:
+            return super().import_row(row, instance_loader, **kwargs)
+        result = self.get_row_result_class()()
+        result.import_type = RowResult.IMPORT_TYPE_SKIP  # counted with its first line
+        try:
+            self._check_same_record(row)
+            record._import_lines.append(self._line(record, row))
+        except ValidationError as error:
+            result.import_type = RowResult.IMPORT_TYPE_INVALID
+            result.validation_error = error
+        self.after_import_row(row, result, **kwargs)
+        return result
+
+    def _check_same_record(self, row) -> None:
+        first, cells = self._first_lines[self._key(row)]
+        errors = {
+            column.path: _(
+                "Line %(line)s has the same %(key)s and another value here: a record's "
+                "columns are the same on each of its lines."
+            )
+            % {"line": first + 1, "key": self.key_column}
+            for column, cell, first_cell in zip(
+                self.columns, self._record_cells(row), cells, strict=True
+            )
+            if cell != first_cell
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def get_instance(self, instance_loader, row):
-        external_id = str(row.get(self.fields["external_id"].column_name) or "").strip()
-        if not external_id:
+        return self._stored.get(self._key(row))
+
+    def check_line(self, record: models.Model, line: models.Model) -> dict[str, str]:
+        """Rules between a record and one of its lines: messages by the line's attribute."""
+        return {}
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        """The columns into the row; many-to-many values and lines kept on it until it is
+        written."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        instance._import_many = {}
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                try:
+                    instance._import_many[field.attribute] = field.clean(row)
+                except ValueError as error:
+                    errors[field.attribute] = [str(error)]
+        if self.lines:
+            try:
+                instance._import_lines = [self._line(instance, row)]
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _line(self, record: models.Model, row) -> models.Model | None:
+        """The line's row of the other table, validated; None for a blank optional line."""
+        relation = self._meta.model._meta.get_field(self.lines.relation)
+        first_column = self._line_fields[0].column_name
+        if not any(str(row.get(field.column_name) or "").strip() for field in self._line_fields):
+            if self.lines.required:
+                raise ValidationError({first_column: _("Fill in this line.")})
             return None
-        instance = self._meta.model.objects.filter(external_id=external_id).first()
-        if (
-            instance is not None
-            and self.user is not None
-            and not self.user.works_at(instance.site_id)
-        ):
+        line = relation.related_model(**{relation.field.name: record})
+        errors = {}
+        for field in self._line_fields:
+            if field.column_name not in row:
+                continue  # an optional column the file leaves out
+            try:
+                field.save(line, row)
+            except ValueError as error:
+                errors[field.attribute] = [str(error)]
+        try:
+            line.full_clean(
+                exclude=[*errors, relation.field.name, *_fetched_relations(line)],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not errors:
+            errors = {name: [message] for name, message in self.check_line(record, line).items()}
+        if errors:
+            columns = {field.attribute: field.column_name for field in self._line_fields}
+            raise ValidationError(
+                {columns.get(name, first_column): messages for name, messages in errors.items()}
+            )
+        return line
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own validation, without the checks that would cost a query per row:
+        foreign keys were read from the database by the widgets, keys are checked within the
+        file, and the database's constraints are those the models' `clean` explains."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, *_fetched_relations(instance)],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        many = getattr(instance, "_import_many", {})
+        for column in self.columns:
+            if column.required and column.path in many and not many[column.path]:
+                errors.setdefault(column.path, []).append(_("Give at least one."))
+        if errors:
+            raise ValidationError(errors)
+
+    def after_import_row(self, row, row_result, **kwargs) -> None:
+        if self.progress and kwargs["row_number"] % PROGRESS_EVERY == 0:
+            self.progress(kwargs["row_number"])
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        instance._history_user = self.user
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        super().save_instance(instance, is_create, row, **kwargs)
+        if self.lines and self._key(row):
+            self._queued[self._key(row)] = instance  # its further lines join it
+
+    # Import, written in batches
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.lines and batch_size:
+            return  # a full batch, not the file's end: a later line may still join a record
+        self._write(self.create_instances, True, using_transactions, dry_run, raise_errors, result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.lines and batch_size:
+            return
+        self._write(self.update_instances, False, using_transactions, dry_run, raise_errors, result)
+
+    def _write(self, rows, created, using_transactions, dry_run, raise_errors, result) -> None:
+        if not rows or (dry_run and not using_transactions):
+            rows.clear()
+            return
+        try:
+            self.write_batch(rows, created)
+        except Exception as error:  # reported as the file's error, not a row's
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            rows.clear()
+
+    def write_batch(self, rows: list[models.Model], created: bool) -> None:
+        model = self._meta.model
+        if created:
+            model.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+        else:
+            # An upsert of rows that exist: one statement, where bulk_update's CASE per row and
+            # column costs milliseconds a row.
+            model.objects.bulk_create(
+                rows,
+                batch_size=WRITE_BATCH,
+                update_conflicts=True,
+                unique_fields=["pk"],
+                update_fields=self._updated_fields(),
+            )
+        model.history.bulk_history_create(rows, update=not created, default_user=self.user)
+        self._write_many(rows, created)
+        if self.lines:
+            self._write_lines(rows, created)
+
+    def _updated_fields(self) -> list[str]:
+        names = {field.name for field in self._meta.model._meta.concrete_fields}
+        return [
+            attribute
+            for attribute in self.attribute_columns()
+            if attribute in names and attribute not in self._meta.import_id_fields
+        ]
+
+    def _write_many(self, rows: list[models.Model], created: bool) -> None:
+        """Many-to-many values (a training's topics) as rows of their through tables."""
+        for attribute in getattr(rows[0], "_import_many", {}):
+            relation = self._meta.model._meta.get_field(attribute)
+            through = relation.remote_field.through
+            own, other = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+            if not created:
+                through.objects.filter(**{f"{own}__in": rows}).delete()
+            through.objects.bulk_create(
+                through(**{own: row, other: value})
+                for row in rows
+                for value in row._import_many[attribute]
+            )
+
+    def _write_lines(self, rows: list[models.Model], created: bool) -> None:
+        """The records' lines, replacing those of updated records."""
+        relation = self._meta.model._meta.get_field(self.lines.relation)
+        line_model, parent = relation.related_model, relation.field.name
+        if not created:
+            line_model.objects.filter(**{f"{parent}__in": rows}).delete()
+        lines = [line for row in rows for line in row._import_lines if line]
+        line_model.objects.bulk_create(lines, batch_size=WRITE_BATCH)
+        if hasattr(line_model, "history"):
+            line_model.history.bulk_history_create(lines, default_user=self.user)
+
+    # Export
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+    def export_queryset(self, records: models.QuerySet) -> models.QuerySet:
+        """The rows to export, with what their columns show fetched in the same query."""
+        if not self.lines:
+            return records
+        relation = self._meta.model._meta.get_field(self.lines.relation)
+        line_model = relation.related_model
+        shown = [  # what the lines' columns show: a category, a person
+            field.attribute
+            for field in self._line_fields
+            if line_model._meta.get_field(field.attribute).is_relation
+        ]
+        lines = line_model.objects.select_related(*shown).order_by("pk")
+        return records.prefetch_related(models.Prefetch(self.lines.relation, queryset=lines))
+
+    def export_rows(self, record: models.Model) -> Iterator[list]:
+        """The record's row; with lines, once per line (or once with empty line cells)."""
+        row = [self.export_field(field, record) for field in self.get_export_fields()]
+        if not self.lines:
+            yield row
+            return
+        for line in getattr(record, self.lines.relation).all() or [None]:
+            cells = [neutralise(field.export(line)) if line else "" for field in self._line_fields]
+            yield row + cells
+
+
+SITE = Column(
+    "site",
+    gettext_lazy("Site, by its code or its name; one of your sites."),
+    "darien-office",
+    required=True,
+)
+
+
+class SiteRowsResource(FileResource):
+    """Rows of a site (records, people) by external ID, imported by its staff: into their own
+    sites only, created in their name."""
+
+    personal_data = False
+
+    class Meta(FileResource.Meta):
+        import_id_fields = ["external_id"]
+
+    def __init__(self, user: User | None = None) -> None:
+        super().__init__(user)
+        self.fields["site"].widget = SiteWidget(user)
+
+    def get_instance(self, instance_loader, row):
+        """A row whose external ID is that of another site's is refused: importing it would
+        overwrite what the importer may not even see."""
+        instance = super().get_instance(instance_loader, row)
+        if instance and self.user and not self.user.works_at(instance.site_id):
             raise ValidationError(
                 {"external_id": _("This external ID belongs to a record of another site.")}
             )
@@ -290,78 +700,61 @@ class RecordResource(resources.ModelResource):
         if new:
             instance.created_by = self.user
 
-    def save_instance(self, instance, is_create, row, **kwargs) -> None:
-        """Imported records enter review as submitted by the importer (approved, if asked),
-        each step a Transition, the change kept in the history."""
-        by = self.user
+
+class RecordResource(SiteRowsResource):
+    """A reviewable record as one row of a file, made with the person who imports and, for an
+    administrator, whether to approve on import. Imported records enter review as submitted by
+    the importer (approved, if asked), each step a Transition."""
+
+    def __init__(self, user: User | None = None, approve: bool = False) -> None:
+        super().__init__(user)
+        self.approve = approve
+
+    def stored_rows(self, keys: list[str]) -> models.QuerySet:
+        return super().stored_rows(keys).select_related("site")
+
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        super().after_init_instance(instance, new, row, **kwargs)
+        instance._status_before_import = ReviewStatus.DRAFT if new else instance.status
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        super().before_save_instance(instance, row, **kwargs)
         now = timezone.now()
-        from_status = ReviewStatus.DRAFT if is_create else instance.status
-        if not is_create:
+        if instance.pk:
             instance.version += 1
         instance.status = ReviewStatus.APPROVED if self.approve else ReviewStatus.SUBMITTED
         instance.submitted_at = now
-        instance._history_user = by
-        with transaction.atomic():  # a savepoint: a refused row leaves the others going
-            instance.save()
+
+    def _updated_fields(self) -> list[str]:
+        return [*super()._updated_fields(), "status", "submitted_at", "version", "updated_at"]
+
+    def write_batch(self, rows: list[Reviewable], created: bool) -> None:
+        super().write_batch(rows, created)
+        record_type = ContentType.objects.get_for_model(self._meta.model)
         steps = []
-        if from_status != ReviewStatus.SUBMITTED:
-            steps.append((from_status, ReviewStatus.SUBMITTED, _("Imported from a file.")))
-        if self.approve:
-            steps.append((ReviewStatus.SUBMITTED, ReviewStatus.APPROVED, _("Approved on import.")))
-        for start, end, reason in steps:
-            Transition.objects.create(
-                record=instance, from_status=start, to_status=end, by=by, at=now, reason=reason
+        for row in rows:
+            if row._status_before_import != ReviewStatus.SUBMITTED:
+                steps.append(
+                    (row, row._status_before_import, ReviewStatus.SUBMITTED, IMPORTED_REASON)
+                )
+            if self.approve:
+                steps.append((row, ReviewStatus.SUBMITTED, ReviewStatus.APPROVED, APPROVED_REASON))
+        Transition.objects.bulk_create(
+            Transition(
+                content_type=record_type,
+                object_id=row.pk,
+                from_status=start,
+                to_status=end,
+                by=self.user,
+                at=row.submitted_at,
+                reason=str(reason),
             )
-
-    # Export
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
-
-    def fast_rows(self, records: models.QuerySet):
-        """The export rows straight from `values_list`, without building a model per row (the
-        speed of big exports), or None when a column needs the model (many-to-many)."""
-        columns = self._fast_columns()
-        if columns is None:
-            return None
-        paths, renders = columns
-        return (
-            [render(value) for render, value in zip(renders, values, strict=True)]
-            for values in records.values_list(*paths).iterator(chunk_size=2000)
+            for row, start, end, reason in steps
         )
 
-    def _fast_columns(self):
-        paths, renders = [], []
-        for export_field in self.get_export_fields():
-            name = export_field.attribute
-            widget = export_field.widget
-            if isinstance(widget, widgets.ManyToManyWidget) or not name:
-                return None
-            if isinstance(widget, SiteWidget):
-                name = f"{name}__code"
-            elif "__" not in name and self._meta.model._meta.get_field(name).is_relation:
-                return None
-            paths.append(name)
-            renders.append(_fast_render(widget))
-        return paths, renders
-
-    def column_names(self) -> list[str]:
-        return [field.column_name for field in self.get_import_fields()]
-
-    def attribute_columns(self) -> dict[str, str]:
-        return {field.attribute: field.column_name for field in self.get_import_fields()}
-
     def export_queryset(self, records: models.QuerySet) -> models.QuerySet:
-        """The rows to export, with what their columns show fetched in the same query."""
-        return records.select_related("site")
+        return super().export_queryset(records).select_related("site")
 
 
-def _fast_render(widget: widgets.Widget):
-    """What `widget.render` writes, for a value read with values_list."""
-    if isinstance(widget, DateWidget):
-        return lambda value: value.isoformat() if value else ""
-    if isinstance(widget, BooleanWidget):
-        yes, no = _("yes"), _("no")
-        return lambda value: yes if value else no
-    if isinstance(widget, NumberWidget):
-        return lambda value: value
-    return lambda value: neutralise("" if value is None else str(value))
+IMPORTED_REASON = gettext_lazy("Imported from a file.")
+APPROVED_REASON = gettext_lazy("Approved on import.")

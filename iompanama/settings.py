@@ -189,6 +189,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "delete"
 # Development runs them in-process at once; production sets TASKS_BACKEND to
 # django_tasks.backends.database.DatabaseBackend and runs `manage.py db_worker` (README).
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20_000)
+# Imports of more data rows than this are checked, then written, in the background too: a
+# check costs about as much as the writing (every row goes through the database), so the limit
+# is lower than for exports, to stay well inside a request's timeout.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5_000)
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
 TASKS = {
     "default": {

@@ -3,6 +3,7 @@
 Import: upload → every row validated → preview, or the invalid rows with their number, column
 and message and a download of them → confirm, which writes all the rows or none.
 Export: the rows of the list's current filters, as CSV (streamed) or XLSX.
+Big files of either kind go to background jobs (jobs.py), followed on the job page.
 """
 
 import base64
@@ -17,18 +18,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from iompanama import exports, jobs
 from iompanama.access import require_export, require_import
 from iompanama.forms import RecordFilterForm
-from iompanama.imports import UnreadableFile, failing_rows_csv, import_rows, read_table
+from iompanama.imports import (
+    ImportReport,
+    RowError,
+    UnreadableFile,
+    failing_rows_csv,
+    import_rows,
+    read_table,
+)
 from iompanama.models import ExportLog, Job, Reviewable, User
-from iompanama.resources import RecordResource
+from iompanama.resources import FileResource, RecordResource, allowed_values
 
 PREVIEW_ROWS = 50
 
@@ -100,7 +110,14 @@ def record_import(
     require_import(request.user, model)
     title = _("Import: %(kind)s") % {"kind": model._meta.verbose_name_plural}
     template_url = reverse(f"{request.resolver_match.view_name}_template")
-    return run_import(request, resource_class, model.list_url(), title, template_url=template_url)
+    return run_import(
+        request,
+        resource_class,
+        model.list_url(),
+        title,
+        template_url=template_url,
+        background=resource_class,
+    )
 
 
 def run_import(
@@ -110,9 +127,12 @@ def run_import(
     title: str,
     may_approve: bool = True,
     template_url: str = "",
+    background: type[FileResource] | None = None,
 ) -> HttpResponse:
     """The upload → preview → confirm steps, for a person already allowed to import;
-    `make_resource(user, approve)` makes the resource."""
+    `make_resource(user, approve)` makes the resource. With `background`, the resource's class,
+    a file of more than IMPORT_BACKGROUND_ROWS rows is checked and written by jobs instead.
+    (Survey respondents, made for one round by a closure, stay here: a round is small.)"""
     ctx = {"title": title, "template_url": template_url}
     token = request.POST.get("token")
     if token:
@@ -128,6 +148,11 @@ def run_import(
     approve = bool(form.cleaned_data.get("approve"))
     try:
         dataset = read_table(upload.name, content)
+        if background and len(dataset) > settings.IMPORT_BACKGROUND_ROWS:
+            job = jobs.start_import(
+                request.user, title, background, upload.name, content, approve, len(dataset)
+            )
+            return redirect(job)
         report = import_rows(make_resource(request.user, approve), dataset, dry_run=True)
     except UnreadableFile as error:
         form.add_error("file", str(error))
@@ -182,18 +207,25 @@ def import_template(
     """An XLSX to fill in: the headers and an example row, and a sheet explaining each column."""
     require_import(request.user, model)
     resource = resource_class(user=request.user)
-    columns = resource.column_names()
     book = openpyxl.Workbook()
     data = book.active
     data.title = str(_("Data"))
-    data.append(columns)
-    data.append([str(resource.help.get(name, ("", ""))[1]) for name in columns])
+    data.append(resource.column_names())
+    data.append([column.example for column in resource.file_columns])
     guide = book.create_sheet(str(_("Columns")))
-    guide.append([_("Column"), _("Required"), _("What it holds"), _("Example")])
-    for name in columns:
-        description, example = resource.help.get(name, ("", ""))
-        required = _("yes") if name in resource.required else _("no")
-        guide.append([name, required, str(description), str(example)])
+    guide.append(
+        [_("Column"), _("Required"), _("What it holds"), _("Allowed values"), _("Example")]
+    )
+    for column in resource.file_columns:
+        guide.append(
+            [
+                column.name,
+                _("yes") if column.required else _("no"),
+                str(column.help),
+                allowed_values(resource.widget_of(column)),
+                column.example,
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
@@ -208,7 +240,39 @@ def import_template(
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A background job's progress; the page refreshes itself until the job ends."""
     job = _get_job_for_user(request.user, pk)
-    return render(request, "records/job.html", {"job": job, "title": job.title})
+    ctx = {"job": job, "title": job.title}
+    if job.kind != Job.Kind.EXPORT and job.status == Job.Status.DONE:
+        ctx |= _import_outcome(job)
+    return render(request, "records/job.html", ctx)
+
+
+def _import_outcome(job: Job) -> dict:
+    """The import report as the synchronous page shows it, and where to go next."""
+    if job.report.get("problem"):
+        return {"problem": job.report["problem"]}
+    errors = [RowError(**error) for error in job.report["errors"]]
+    report = ImportReport(**(job.report | {"errors": errors}))
+    ctx = {"report": report, "list_url": job.record_model.list_url(), "approve": job.approve}
+    if job.file:
+        ctx["failing_rows_href"] = reverse("job_download", args=[job.pk])
+    return ctx
+
+
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Starts writing a checked import: its owner's, still allowed to import, and only once."""
+    with transaction.atomic():
+        job = _get_job_for_user(request.user, pk, for_update=True)
+        if job.kind == Job.Kind.EXPORT:
+            raise Http404
+        require_import(request.user, job.record_model)
+        if not job.is_confirmable:
+            messages.error(
+                request, _("This import can no longer be confirmed: upload the file again.")
+            )
+            return redirect(job)
+        jobs.confirm_import(job)
+    return redirect(job)
 
 
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
@@ -218,8 +282,11 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
 
 
-def _get_job_for_user(user: User, pk: int) -> Job:
+def _get_job_for_user(user: User, pk: int, for_update: bool = False) -> Job:
+    jobs_seen = Job.objects.for_user(user)
+    if for_update:
+        jobs_seen = jobs_seen.select_for_update()
     try:
-        return Job.objects.for_user(user).get(pk=pk)
+        return jobs_seen.get(pk=pk)
     except Job.DoesNotExist:
         raise Http404 from None

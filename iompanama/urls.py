@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("jobs/<int:pk>/", transfers.job_page, name="job"),
     path("jobs/<int:pk>/download/", transfers.job_download, name="job_download"),
+    path("jobs/<int:pk>/confirm/", transfers.job_confirm, name="job_confirm"),
     path("cases/", include("cases.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),

@@ -131,7 +131,13 @@ EXPECTATIONS = {
     },
     **{
         f"activities:{kind}_{page}": RECORD_IMPORT
-        for kind in ("reach", "medical", "flow", "training")
+        for kind in ("reach", "medical", "flow", "donation", "training")
+        for page in ("import", "import_template")
+    },
+    # Beneficiaries are imported like records, though they are not reviewed.
+    **{
+        f"cases:{kind}_{page}": RECORD_IMPORT
+        for kind in ("beneficiary", "legal", "avr")
         for page in ("import", "import_template")
     },
     # Respondents go into a round its author (or an administrator) may edit.
@@ -139,6 +145,9 @@ EXPECTATIONS = {
     # A background export's page and file: its owner's (field_a's) alone.
     "job": _row("get", LOGIN, 200, 404, 404, 404, 404),
     "job_download": _row("get", LOGIN, 200, 404, 404, 404, 404),
+    # Confirming a checked background import: its owner alone, and only while allowed to import
+    # (field_a may not import).
+    "job_confirm": _row("post", LOGIN, 403, 404, 404, 404, 404),
     **{f"cases:{kind}_export": PERSONAL_EXPORT for kind in ("beneficiary", "legal", "avr")},
     # The admin is Django's; these two stand for all of its pages.
     "admin:index": ADMIN_ONLY,
@@ -190,6 +199,16 @@ class AccessTest(PersonasTestCase):
             status=Job.Status.DONE,
             file=SimpleUploadedFile("export.csv", b"site\n"),
         )
+        cls.drafts["job_confirm"] = Job.objects.create(
+            by=cls.field_a,
+            kind=Job.Kind.IMPORT_CHECK,
+            title="Import",
+            expires_at=timezone.now() + datetime.timedelta(hours=1),
+            resource="activities.resources.ReachResource",
+            status=Job.Status.DONE,
+            report={"created": 1, "updated": 0, "errors": [], "warnings": [], "failing_rows": []},
+            upload=SimpleUploadedFile("import.csv", b"site\n"),
+        )
         cls.drafts |= {
             "cases:legal": make_legal_case(cls.drafts["cases:beneficiary"], cls.field_a),
             "cases:avr": make_avr_case(cls.drafts["cases:beneficiary"], cls.field_a),
@@ -199,6 +218,8 @@ class AccessTest(PersonasTestCase):
         prefix, _sep, page = name.rpartition("_")
         if name in ("job", "job_download"):
             return reverse(name, kwargs={"pk": self.drafts["job"].pk})
+        if name == "job_confirm":
+            return reverse(name, kwargs={"pk": self.drafts[name].pk})
         if page in ("detail", "edit", "receipt", "sheet"):
             return reverse(name, kwargs={"pk": self.drafts[prefix].pk})
         if name == "activities:survey_respondents_import":
