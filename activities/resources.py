@@ -100,8 +100,41 @@ class FlowResource(RecordResource):
         count("men", _("Men."), "600"),
     )
 
+    lines = Lines(
+        "by_nationality",
+        (
+            Column(
+                "nationality",
+                _("When published by nationality: a nationality, one line each."),
+                "VE",
+                CountryWidget(),
+            ),
+            count(
+                "nationality_crossed",
+                _("People of that nationality who crossed."),
+                "640",
+                False,
+                "crossed",
+            ),
+        ),
+        required=False,
+    )
+
     class Meta(RecordResource.Meta):
         model = MigrationFlowStatistic
+
+    def check_line(self, record, line, earlier) -> dict[str, str]:
+        if line.nationality in {other.nationality for other in earlier}:
+            return {"nationality": _("This nationality has another line of the month.")}
+        counted = line.crossed + sum(other.crossed for other in earlier)
+        if record.crossed_total is not None and counted > record.crossed_total:
+            return {
+                "crossed": _(
+                    "The nationalities add up to %(counted)s, more than the %(total)s who crossed."
+                )
+                % {"counted": counted, "total": record.crossed_total}
+            }
+        return {}
 
     def before_import_row(self, row, **kwargs) -> None:
         super().before_import_row(row, **kwargs)

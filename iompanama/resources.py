@@ -258,14 +258,28 @@ class NamedListWidget(NamedWidget, widgets.ManyToManyWidget):
     many = True
 
 
-def _fetched_relations(instance: models.Model) -> list[str]:
-    """Foreign keys set from rows that widgets read from the database: checking that they
-    exist would cost a query each."""
-    return [
+def _validated(row: models.Model, errors: dict, *unchecked: str) -> dict:
+    """`errors` (by attribute) and the model's own validation of the fields without one, but
+    not what would cost a query per row: foreign keys were read from the database by the
+    widgets, keys are checked within the file, and the database's constraints are those the
+    models' `clean` explains. An empty cell is said as such, not as Django's "null"."""
+    fetched = [
         field.name
-        for field in instance._meta.concrete_fields
-        if field.is_relation and getattr(instance, field.attname) is not None
+        for field in row._meta.concrete_fields
+        if field.is_relation and getattr(row, field.attname) is not None
     ]
+    try:
+        row.full_clean(
+            exclude=[*errors, *unchecked, *fetched],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        empty = _("This cell is empty: fill it in.")
+        for name, problems in error.error_dict.items():
+            said = [empty if problem.code in ("null", "blank") else problem for problem in problems]
+            errors[name] = [*errors.get(name, []), *said]
+    return errors
 
 
 class TextWidget(widgets.CharWidget):
@@ -469,8 +483,11 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
     def get_instance(self, instance_loader, row):
         return self._stored.get(self._key(row))
 
-    def check_line(self, record: models.Model, line: models.Model) -> dict[str, str]:
-        """Rules between a record and one of its lines: messages by the line's attribute."""
+    def check_line(
+        self, record: models.Model, line: models.Model, earlier: list[models.Model]
+    ) -> dict[str, str]:
+        """Rules between a record, one of its lines and its lines read before (a person once,
+        parts within the total): messages by the line's attribute."""
         return {}
 
     def import_instance(self, instance, row, **kwargs) -> None:
@@ -513,16 +530,11 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
                 field.save(line, row)
             except ValueError as error:
                 errors[field.attribute] = [str(error)]
-        try:
-            line.full_clean(
-                exclude=[*errors, relation.field.name, *_fetched_relations(line)],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        errors = _validated(line, errors, relation.field.name)
         if not errors:
-            errors = {name: [message] for name, message in self.check_line(record, line).items()}
+            earlier = [line for line in getattr(record, "_import_lines", []) if line]
+            checked = self.check_line(record, line, earlier)
+            errors = {name: [message] for name, message in checked.items()}
         if errors:
             columns = {field.attribute: field.column_name for field in self._line_fields}
             raise ValidationError(
@@ -531,18 +543,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         return line
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The model's own validation, without the checks that would cost a query per row:
-        foreign keys were read from the database by the widgets, keys are checked within the
-        file, and the database's constraints are those the models' `clean` explains."""
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(
-                exclude=[*errors, *_fetched_relations(instance)],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        errors = _validated(instance, dict(import_validation_errors or {}))
         many = getattr(instance, "_import_many", {})
         for column in self.columns:
             if column.required and column.path in many and not many[column.path]:

@@ -92,6 +92,15 @@ class BadInputTest(PersonasTestCase):
         response = self.upload(csv_file([["R-2", "narnia", "2023-09-01", "web", "B", 4]]))
         self.assert_row_refused(response, "site", "Unknown site “narnia”")
 
+    def test_an_empty_required_cell_is_said_to_be_empty(self) -> None:
+        for row, column in (
+            (["R-2", "", "2023-09-01", "web", "B", 4], "site"),
+            (["R-2", "darien-office", "2023-09-01", "web", "", 4], "campaign"),
+        ):
+            with self.subTest(column):
+                response = self.upload(csv_file([row]))
+                self.assert_row_refused(response, column, "This cell is empty: fill it in.")
+
     def test_an_unknown_choice_is_a_row_error_naming_it(self) -> None:
         response = self.upload(csv_file([["R-2", "darien-office", "2023-09-01", "fax", "B", 4]]))
         self.assert_row_refused(response, "channel", "Unknown code “fax”")

@@ -112,6 +112,14 @@ class CaseImportTest(PersonasTestCase):
         )
         self.assertFalse(AVRCase.objects.exists())
 
+    def test_a_family_member_is_listed_once(self) -> None:
+        member = ["A-1", "darien-office", "B-1", "VE", "2023-08-01", f"#{self.luis.pk}", "child"]
+        report = self.upload("avr", AVR_HEADER, [member, member])
+        self.assertEqual(
+            [(error.number, error.column) for error in report.errors], [(3, "family_member")]
+        )
+        self.assertFalse(AVRCase.objects.exists())
+
     def test_field_staff_may_not_import_cases(self) -> None:
         self.login(self.field_a)
         for name in ("legal", "avr"):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from activities.models import MigrationFlowStatistic
+from activities.models import FlowByNationality, MigrationFlowStatistic
 from tests.imports.helpers import xlsx_file
 from tests.personas import PersonasTestCase
 
@@ -53,4 +53,35 @@ class FlowImportTest(PersonasTestCase):
         response = self.client.post(URL, {"file": xlsx_file(rows, HEADER)})
         [error] = response.context["report"].errors
         self.assertEqual(error.column, "adults")
+        self.assertFalse(MigrationFlowStatistic.objects.exists())
+
+    def import_by_nationality(self, *lines: tuple):
+        """A month of 1,000 crossings with one file line per nationality."""
+        month = ["SNM-2023-09", "darien-office", "2023-09", "SNM", "2023-10-10"]
+        rows = [[*month, 1000, 770, 230, 400, 600, *line] for line in lines]
+        header = [*HEADER, "nationality", "nationality_crossed"]
+        response = self.client.post(URL, {"file": xlsx_file(rows, header)})
+        report = response.context["report"]
+        if report.is_valid:
+            self.client.post(URL, {"token": response.context["token"]})
+        return report
+
+    def test_a_month_by_nationality_takes_a_line_per_nationality(self) -> None:
+        report = self.import_by_nationality(("Venezuela", 640), ("HT", 200))
+        self.assertEqual((report.created, report.errors), (1, []))
+        self.assertEqual(
+            [(row.nationality.code, row.crossed) for row in FlowByNationality.objects.all()],
+            [("VE", 640), ("HT", 200)],
+        )
+
+    def test_nationalities_above_the_total_or_twice_are_errors_of_their_line(self) -> None:
+        for lines, column in (
+            ((("VE", 640), ("HT", 400)), "nationality_crossed"),
+            ((("VE", 640), ("Venezuela", 1)), "nationality"),
+        ):
+            with self.subTest(column):
+                report = self.import_by_nationality(*lines)
+                self.assertEqual(
+                    [(error.number, error.column) for error in report.errors], [(3, column)]
+                )
         self.assertFalse(MigrationFlowStatistic.objects.exists())
