@@ -261,7 +261,7 @@ class NamedListWidget(NamedWidget, widgets.ManyToManyWidget):
 def _validated(row: models.Model, errors: dict, *unchecked: str) -> dict:
     """`errors` (by attribute) and the model's own validation of the fields without one, but
     not what would cost a query per row: foreign keys were read from the database by the
-    widgets, keys are checked within the file, and the database's constraints are those the
+    widgets, keys are checked within the file, and the database's check constraints are the
     models' `clean` explains. An empty cell is said as such, not as Django's "null"."""
     fetched = [
         field.name
@@ -382,6 +382,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         # `import_rows` shows them with the report.
         self.warnings: list[str] = []
         self._seen_keys: set[str] = set()
+        self._unique_keys: set[tuple] = set()
         self._stored: dict[str, models.Model] = {}
         # A record's first line (its number and record cells) and the record, by key.
         self._first_lines: dict[str, tuple[int, list]] = {}
@@ -544,12 +545,31 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = _validated(instance, dict(import_validation_errors or {}))
+        if not errors:
+            errors = self._unique_errors(instance)
         many = getattr(instance, "_import_many", {})
         for column in self.columns:
             if column.required and column.path in many and not many[column.path]:
                 errors.setdefault(column.path, []).append(_("Give at least one."))
         if errors:
             raise ValidationError(errors)
+
+    def _unique_errors(self, instance: models.Model) -> dict:
+        """The model's unique constraints (one statistic a month and source) against the stored
+        rows, a query a row for the models that have them, and against the file's rows."""
+        errors = {}
+        for constraint in instance._meta.constraints:
+            if not isinstance(constraint, models.UniqueConstraint) or not constraint.fields:
+                continue
+            key = (constraint.name, *(getattr(instance, name) for name in constraint.fields))
+            try:
+                if key in self._unique_keys:
+                    raise ValidationError(constraint.get_violation_error_message())
+                constraint.validate(type(instance), instance)
+            except ValidationError as error:
+                errors.setdefault(constraint.fields[0], []).extend(error.messages)
+            self._unique_keys.add(key)
+        return errors
 
     def after_import_row(self, row, row_result, **kwargs) -> None:
         if self.progress and kwargs["row_number"] % PROGRESS_EVERY == 0:

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from activities.models import FlowByNationality, MigrationFlowStatistic
+from tests.factories import make_flow_statistic
 from tests.imports.helpers import xlsx_file
 from tests.personas import PersonasTestCase
 
@@ -34,6 +35,8 @@ class FlowImportTest(PersonasTestCase):
         self.client.post(URL, {"token": response.context["token"]})
         statistic = MigrationFlowStatistic.objects.get()
         self.assertEqual((str(statistic.month), statistic.source), ("2023-09-01", "SNM"))
+        again = self.client.post(URL, {"file": xlsx_file(rows, HEADER)}).context["report"]
+        self.assertEqual((again.created, again.updated, again.errors), (0, 1, []))
 
     def test_parts_that_do_not_add_up_are_a_row_error(self) -> None:
         rows = [
@@ -85,3 +88,16 @@ class FlowImportTest(PersonasTestCase):
                     [(error.number, error.column) for error in report.errors], [(3, column)]
                 )
         self.assertFalse(MigrationFlowStatistic.objects.exists())
+
+    def test_a_month_and_source_already_stored_or_twice_in_the_file_is_a_row_error(self) -> None:
+        make_flow_statistic(self.darien, self.field_a, external_id="OLD")
+        stored = ["NEW", "darien-office", "2023-09", "SNM", "2023-10-10", 1000, 770, 230, 400, 600]
+        october = ["OCT", "darien-office", "2023-10", "SNM", "2023-11-10", 10, 7, 3, 4, 6]
+        twice = ["OCT-2", *october[1:]]
+        for rows, number in (([stored], 2), ([october, twice], 3)):
+            with self.subTest(number=number):
+                response = self.client.post(URL, {"file": xlsx_file(rows, HEADER)})
+                errors = response.context["report"].errors
+                self.assertEqual([(e.number, e.column) for e in errors], [(number, "month")])
+                self.assertIn("already a statistic for this month", errors[0].message)
+        self.assertEqual(MigrationFlowStatistic.objects.count(), 1)
