@@ -261,8 +261,8 @@ class NamedListWidget(NamedWidget, widgets.ManyToManyWidget):
 def _validated(row: models.Model, errors: dict, *unchecked: str) -> dict:
     """`errors` (by attribute) and the model's own validation of the fields without one, but
     not what would cost a query per row: foreign keys were read from the database by the
-    widgets, keys are checked within the file, and the database's check constraints are the
-    models' `clean` explains. An empty cell is said as such, not as Django's "null"."""
+    widgets, keys are checked within the file, and the database's check constraints say what
+    the models' `clean` does. An empty cell is said as such, not as Django's "null"."""
     fetched = [
         field.name
         for field in row._meta.concrete_fields
