@@ -4,7 +4,6 @@ already registered (or of another row) shown as a warning, as the form warns of 
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, When
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -119,14 +118,6 @@ class BeneficiaryResource(SiteRowsResource):
         # New people with a date of birth, by their line in the file: checked for duplicates.
         self._new_people: list[tuple[int, Beneficiary]] = []
 
-    def stored_rows(self, keys: list[str]) -> models.QuerySet:
-        """Two sites may number their people alike: the importer's own come last, so that an
-        external ID updates one of theirs rather than being refused as another site's."""
-        rows = super().stored_rows(keys)
-        if self.user is None or self.user.is_administrator:
-            return rows
-        return rows.order_by(Case(When(site__in=self.user.site_ids, then=1), default=0))
-
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         super().after_init_instance(instance, new, row, **kwargs)
         if new:
@@ -154,13 +145,11 @@ class BeneficiaryResource(SiteRowsResource):
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         super().before_save_instance(instance, row, **kwargs)
-        if instance.pk:
-            instance.version += 1  # a form opened before the import is refused, not overwritten
-        elif instance.date_of_birth:
+        if not instance.pk and instance.date_of_birth:
             self._new_people.append((kwargs["row_number"] + 1, instance))
 
     def _updated_fields(self) -> list[str]:
-        return [*super()._updated_fields(), "name_key", "version"]
+        return [*super()._updated_fields(), "name_key"]
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)

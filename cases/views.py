@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.forms import (
@@ -21,7 +20,6 @@ from iompanama.access import (
     get_record_for_user,
     may_enter_records,
     may_import,
-    require_import,
     require_record_entry,
     require_record_viewing,
 )
@@ -50,17 +48,7 @@ def beneficiary_export(request: HttpRequest, file_format: str) -> HttpResponse:
 
 
 def beneficiary_import(request: HttpRequest) -> HttpResponse:
-    require_import(request.user, Beneficiary)
-    # Nothing to approve: a person is registered at once.
-    return transfers.run_import(
-        request,
-        BeneficiaryResource,
-        Beneficiary.list_url(),
-        _("Import: %(kind)s") % {"kind": Beneficiary._meta.verbose_name_plural},
-        may_approve=False,
-        template_url=reverse("cases:beneficiary_import_template"),
-        background=BeneficiaryResource,
-    )
+    return transfers.record_import(request, Beneficiary, BeneficiaryResource)
 
 
 def beneficiary_import_template(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -696,7 +697,8 @@ SITE = Column(
 
 class SiteRowsResource(FileResource):
     """Rows of a site (records, people) by external ID, imported by its staff: into their own
-    sites only, created in their name."""
+    sites only, created in their name; an update raises the row's version, so that a form
+    opened before the import is refused rather than overwriting it."""
 
     personal_data = False
 
@@ -706,6 +708,14 @@ class SiteRowsResource(FileResource):
     def __init__(self, user: User | None = None) -> None:
         super().__init__(user)
         self.fields["site"].widget = SiteWidget(user)
+
+    def stored_rows(self, keys: list[str]) -> models.QuerySet:
+        """Two sites may number their rows alike: the importer's own come last, so that an
+        external ID updates one of theirs rather than being refused as another site's."""
+        rows = super().stored_rows(keys)
+        if self.user is None or self.user.is_administrator:
+            return rows
+        return rows.order_by(Case(When(site__in=self.user.site_ids, then=1), default=0))
 
     def get_instance(self, instance_loader, row):
         """A row whose external ID is that of another site's is refused: importing it would
@@ -721,6 +731,14 @@ class SiteRowsResource(FileResource):
         if new:
             instance.created_by = self.user
 
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk:
+            instance.version += 1
+
+    def _updated_fields(self) -> list[str]:
+        return [*super()._updated_fields(), "version"]
+
 
 class RecordResource(SiteRowsResource):
     """A reviewable record as one row of a file, made with the person who imports and, for an
@@ -731,23 +749,17 @@ class RecordResource(SiteRowsResource):
         super().__init__(user)
         self.approve = approve
 
-    def stored_rows(self, keys: list[str]) -> models.QuerySet:
-        return super().stored_rows(keys).select_related("site")
-
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         super().after_init_instance(instance, new, row, **kwargs)
         instance._status_before_import = ReviewStatus.DRAFT if new else instance.status
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         super().before_save_instance(instance, row, **kwargs)
-        now = timezone.now()
-        if instance.pk:
-            instance.version += 1
         instance.status = ReviewStatus.APPROVED if self.approve else ReviewStatus.SUBMITTED
-        instance.submitted_at = now
+        instance.submitted_at = timezone.now()
 
     def _updated_fields(self) -> list[str]:
-        return [*super()._updated_fields(), "status", "submitted_at", "version", "updated_at"]
+        return [*super()._updated_fields(), "status", "submitted_at", "updated_at"]
 
     def write_batch(self, rows: list[Reviewable], created: bool) -> None:
         super().write_batch(rows, created)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -105,8 +105,9 @@ def record_export(
 
 
 def record_import(
-    request: HttpRequest, model: type[Reviewable], resource_class: type[RecordResource]
+    request: HttpRequest, model: type[models.Model], resource_class: type[FileResource]
 ) -> HttpResponse:
+    """The import page of a kind of record, or of people (not reviewed: nothing to approve)."""
     require_import(request.user, model)
     title = _("Import: %(kind)s") % {"kind": model._meta.verbose_name_plural}
     template_url = reverse(f"{request.resolver_match.view_name}_template")
@@ -115,6 +116,7 @@ def record_import(
         resource_class,
         model.list_url(),
         title,
+        may_approve=issubclass(resource_class, RecordResource),
         template_url=template_url,
         background=resource_class,
     )
@@ -202,7 +204,7 @@ def _preview(dataset, limit: int) -> dict:
 
 
 def import_template(
-    request: HttpRequest, model: type[Reviewable], resource_class: type[RecordResource]
+    request: HttpRequest, model: type[models.Model], resource_class: type[FileResource]
 ) -> HttpResponse:
     """An XLSX to fill in: the headers and an example row, and a sheet explaining each column."""
     require_import(request.user, model)
