@@ -71,20 +71,7 @@ class MigrationFlowStatisticForm(RecordForm):
 
 
 class BaseFlowByNationalityFormSet(RecordRows):
-    """Optional; the nationalities never add up to more people than crossed."""
-
     title = _("By nationality (optional)")
-
-    def clean(self) -> None:
-        super().clean()
-        rows = [form.cleaned_data for form in self.forms if form.cleaned_data]
-        counted = sum(row.get("crossed") or 0 for row in rows if not row.get("DELETE"))
-        total = self.instance.crossed_total
-        if total is not None and counted > total:
-            raise forms.ValidationError(
-                _("The nationalities add up to %(counted)s, more than the %(total)s who crossed.")
-                % {"counted": counted, "total": total}
-            )
 
 
 FlowByNationalityFormSet = forms.inlineformset_factory(

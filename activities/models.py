@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from iompanama.models import Province, Reviewable, Sex, Site
+from iompanama.models import Province, RecordLine, Reviewable, Sex, Site
 from iompanama.validators import not_in_future, validate_document
 
 
@@ -157,6 +157,20 @@ class MigrationFlowStatistic(Reviewable):
         }
         _raise_if_any(errors)
 
+    def check_line(self, line: "FlowByNationality", earlier: list) -> dict[str, str]:
+        """A nationality once, and the nationalities no more than the people who crossed."""
+        if line.nationality in {other.nationality for other in earlier}:
+            return {"nationality": _("This nationality has another line of the month.")}
+        counted = line.crossed + sum(other.crossed for other in earlier)
+        if self.crossed_total is not None and counted > self.crossed_total:
+            return {
+                "crossed": _(
+                    "The nationalities add up to %(counted)s, more than the %(total)s who crossed."
+                )
+                % {"counted": counted, "total": self.crossed_total}
+            }
+        return {}
+
 
 class BilingualName(models.Model):
     """A reference list entry that administrators keep, named in both languages of the app."""
@@ -240,7 +254,7 @@ class Donation(Reviewable):
         return self.items.select_related("category")
 
 
-class DonationItem(models.Model):
+class DonationItem(RecordLine):
     donation = models.ForeignKey(
         Donation, verbose_name=_("donation"), on_delete=models.CASCADE, related_name="items"
     )
@@ -251,6 +265,8 @@ class DonationItem(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     unit = models.CharField(_("unit"), max_length=30, help_text=_("Units, kits, boxes, meals..."))
     history = HistoricalRecords()
+
+    record_field = "donation"
 
     class Meta:
         ordering = ["pk"]
@@ -299,6 +315,7 @@ class TrainingSession(Reviewable):
 
     period_field = "start_date"
     url_prefix = "activities:training"
+    _history_m2m_fields = ["topics"]  # a change of topics is in the session's history
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -336,6 +353,9 @@ class TrainingSession(Reviewable):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.start_date:%d/%m/%Y})"
+
+    def lock_dates(self, lines: list | None = None) -> list:
+        return [self.start_date, self.end_date]
 
     @property
     def participants(self) -> int:
@@ -391,6 +411,7 @@ class SurveyRound(Reviewable):
         Province, verbose_name=_("provinces"), blank=True, related_name="survey_rounds"
     )
 
+    _history_m2m_fields = ["provinces"]  # a change of provinces is in the history
     period_field = "month"
     url_prefix = "activities:survey"
 
@@ -435,7 +456,7 @@ class SurveyRound(Reviewable):
         return table
 
 
-class SurveyResponse(models.Model):
+class SurveyResponse(RecordLine):
     """One respondent of a survey round. No names: nobody can be found from these rows."""
 
     class Source(models.TextChoices):
@@ -489,6 +510,8 @@ class SurveyResponse(models.Model):
     respondent_id = models.CharField(_("respondent ID"), max_length=100, blank=True)
     history = HistoricalRecords()
 
+    record_field = "round"
+
     QUESTION_FIELDS = [
         "main_source",
         "regular_pathways_info",
@@ -519,7 +542,7 @@ class SurveyResponse(models.Model):
             )
 
 
-class FlowByNationality(models.Model):
+class FlowByNationality(RecordLine):
     """Of the people a flow statistic counts, how many had one nationality (when published)."""
 
     statistic = models.ForeignKey(
@@ -533,6 +556,8 @@ class FlowByNationality(models.Model):
         _("people who crossed"), validators=[MinValueValidator(1)]
     )
     history = HistoricalRecords()
+
+    record_field = "statistic"
 
     class Meta:
         ordering = ["-crossed", "nationality"]

@@ -123,19 +123,6 @@ class FlowResource(RecordResource):
     class Meta(RecordResource.Meta):
         model = MigrationFlowStatistic
 
-    def check_line(self, record, line, earlier) -> dict[str, str]:
-        if line.nationality in {other.nationality for other in earlier}:
-            return {"nationality": _("This nationality has another line of the month.")}
-        counted = line.crossed + sum(other.crossed for other in earlier)
-        if record.crossed_total is not None and counted > record.crossed_total:
-            return {
-                "crossed": _(
-                    "The nationalities add up to %(counted)s, more than the %(total)s who crossed."
-                )
-                % {"counted": counted, "total": record.crossed_total}
-            }
-        return {}
-
     def before_import_row(self, row, **kwargs) -> None:
         super().before_import_row(row, **kwargs)
         if not row.get("source"):

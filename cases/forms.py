@@ -291,26 +291,7 @@ class FamilyMemberForm(RowForm):
 
 
 class BaseFamilyFormSet(RecordRows):
-    """Each family member once, not the applicant, and registered at the case's site."""
-
     title = _("Family members returning")
-
-    def clean(self) -> None:
-        super().clean()
-        case = self.instance
-        seen = {case.principal_id}
-        for form in self.forms:
-            person = form.cleaned_data.get("beneficiary")
-            if person is None or form.cleaned_data.get("DELETE"):
-                continue
-            if person.pk in seen:
-                form.add_error(
-                    "beneficiary",
-                    _("This person is already in the case: as the applicant or in another row."),
-                )
-            elif case.site_id and person.site_id != case.site_id:
-                form.add_error("beneficiary", _("This person is registered at another site."))
-            seen.add(person.pk)
 
 
 FamilyMemberFormSet = forms.inlineformset_factory(

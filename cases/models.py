@@ -6,13 +6,15 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from iompanama.models import (
+    MadeOnce,
+    RecordLine,
     Reviewable,
     ReviewableQuerySet,
     Sex,
@@ -69,7 +71,7 @@ class BeneficiaryQuerySet(SiteScopedQuerySet):
         return self.filter(same).exclude(pk=person.pk)
 
 
-class Beneficiary(Versioned):
+class Beneficiary(MadeOnce, Versioned):
     """A migrant or member of a host community who receives a service: personal data, seen only
     by staff of the person's site. Not reviewed itself: the cases opened for them are."""
 
@@ -283,8 +285,13 @@ class LegalOrientationCase(LegalTopics, Reviewable):
     outcome = models.TextField(_("outcome"), blank=True)
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     is_closed = models.BooleanField(_("closed"), default=False)
+    # The person's sex as it was when the case was approved: what the figures count.
+    counted_sex = models.CharField(
+        _("sex counted in the figures"), max_length=10, choices=Sex.choices, blank=True
+    )
 
     period_field = "opened_on"
+    COUNTED_FIELDS = ["counted_sex"]
     url_prefix = "cases:legal"
 
     objects = LegalOrientationCaseQuerySet.as_manager()
@@ -308,8 +315,30 @@ class LegalOrientationCase(LegalTopics, Reviewable):
         if errors:
             raise ValidationError(errors)
 
+    def check_line(self, line: "CounsellingSession", earlier: list) -> dict[str, str]:
+        """A session is on or after the day the case was opened."""
+        if self.opened_on and line.date and line.date < self.opened_on:
+            return {"date": _("A session cannot be before the case was opened.")}
+        return {}
 
-class CounsellingSession(LegalTopics):
+    def lock_dates(self, lines: list | None = None) -> list:
+        sessions = self.sessions.all() if lines is None else lines
+        return [self.opened_on, *(session.date for session in sessions)]
+
+    def freeze_counted_values(self, lines: list | None = None) -> None:
+        self.counted_sex = self.beneficiary.sex
+
+    def people_named(self) -> list[Beneficiary]:
+        return [self.beneficiary]
+
+    def counted_values(self) -> list[tuple[str, str, str]]:
+        """What the figures count of the person, against their data now: (what, counted, now)."""
+        if not self.counted_sex:
+            return []
+        return [(_("Sex"), self.get_counted_sex_display(), self.beneficiary.get_sex_display())]
+
+
+class CounsellingSession(RecordLine, LegalTopics):
     case = models.ForeignKey(
         LegalOrientationCase,
         verbose_name=_("case"),
@@ -319,6 +348,9 @@ class CounsellingSession(LegalTopics):
     date = models.DateField(_("date"), validators=[not_in_future])
     counsellor = models.CharField(_("counsellor"), max_length=150)
     notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    record_field = "case"
 
     class Meta(LegalTopics.Meta):
         ordering = ["date", "pk"]
@@ -378,8 +410,11 @@ class AVRCase(Reviewable):
         _("withdrawn on"), null=True, blank=True, validators=[not_in_future]
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # The principal's nationality as it was when the case was approved: what the figures count.
+    counted_nationality = CountryField(_("nationality counted in the figures"), blank=True)
 
     period_field = "orientation_date"
+    COUNTED_FIELDS = ["counted_nationality"]
     url_prefix = "cases:avr"
 
     objects = AVRCaseQuerySet.as_manager()
@@ -450,6 +485,46 @@ class AVRCase(Reviewable):
         if errors:
             raise ValidationError(errors)
 
+    def check_line(self, line: "AVRFamilyMember", earlier: list) -> dict[str, str]:
+        """Each family member once, not the applicant, and registered at the case's site."""
+        if line.beneficiary_id in {self.principal_id, *(row.beneficiary_id for row in earlier)}:
+            return {
+                "beneficiary": _(
+                    "This person is already in the case: as the applicant or in another row."
+                )
+            }
+        if self.site_id and line.beneficiary.site_id != self.site_id:
+            return {"beneficiary": _("This person is registered at another site.")}
+        return {}
+
+    def lock_dates(self, lines: list | None = None) -> list:
+        return [*(getattr(self, field) for field in self.STAGE_FIELDS), self.withdrawn_on]
+
+    def freeze_counted_values(self, lines: list | None = None) -> None:
+        self.counted_nationality = self.principal.nationality
+        if lines is not None:
+            for member in filter(None, lines):
+                member.counted_nationality = member.beneficiary.nationality
+        elif self.pk:
+            nationality = Beneficiary.objects.filter(pk=OuterRef("beneficiary")).values(
+                "nationality"
+            )
+            self.family.update(counted_nationality=Subquery(nationality))
+
+    def people_named(self) -> list[Beneficiary]:
+        return [self.principal, *(member.beneficiary for member in self.family_members())]
+
+    def counted_values(self) -> list[tuple[str, str, str]]:
+        if not self.counted_nationality:
+            return []
+        return [
+            (
+                _("Nationality"),
+                self.counted_nationality.name,
+                self.principal.nationality.name,
+            )
+        ]
+
     def stages(self) -> list[tuple[str, datetime.date | None]]:
         """The timeline: each stage and the date it was reached (None if not yet), then the
         withdrawal if there was one."""
@@ -472,7 +547,7 @@ class AVRCase(Reviewable):
         return reached[-1]
 
 
-class AVRFamilyMember(models.Model):
+class AVRFamilyMember(RecordLine):
     """A family member who returns with the principal applicant."""
 
     class Relationship(models.TextChoices):
@@ -494,6 +569,11 @@ class AVRFamilyMember(models.Model):
     relationship = models.CharField(
         _("relationship to the applicant"), max_length=10, choices=Relationship.choices
     )
+    # The member's nationality as it was when the case was approved: what the figures count.
+    counted_nationality = CountryField(_("nationality counted in the figures"), blank=True)
+    history = HistoricalRecords()
+
+    record_field = "case"
 
     class Meta:
         ordering = ["pk"]

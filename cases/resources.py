@@ -364,20 +364,5 @@ class AVRCaseResource(CaseResource):
     class Meta(RecordResource.Meta):
         model = AVRCase
 
-    def check_line(
-        self, record: AVRCase, line: AVRFamilyMember, earlier: list[AVRFamilyMember]
-    ) -> dict[str, str]:
-        if line.beneficiary_id == record.principal_id:
-            return {"beneficiary": _("This person is the applicant.")}
-        if line.beneficiary_id in {member.beneficiary_id for member in earlier}:
-            return {
-                "beneficiary": _(
-                    "This person is already in the case: as the applicant or in another row."
-                )
-            }
-        if line.beneficiary.site_id != record.site_id:
-            return {"beneficiary": _("This person is registered at another site.")}
-        return {}
-
     def export_queryset(self, records: models.QuerySet) -> models.QuerySet:
         return super().export_queryset(records).select_related("principal")

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -74,9 +75,19 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def beneficiary_create(request: HttpRequest) -> HttpResponse:
     require_record_entry(request.user, Beneficiary)
     form = BeneficiaryForm(request.POST or None, user=request.user)
+    made = records.made_before(request, Beneficiary)
+    if made:
+        return redirect(made)
     if form.is_valid():
         person = form.save(commit=False)
-        person.register(by=request.user)
+        try:
+            with transaction.atomic():
+                person.register(by=request.user)
+        except IntegrityError:
+            made = records.made_before(request, Beneficiary)  # a parallel post made it first
+            if made is None:
+                raise
+            return redirect(made)
         messages.success(request, _("Registered."))
         return redirect(person)
     ctx = {"form": form, "title": _("Register a beneficiary")}

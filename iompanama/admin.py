@@ -6,17 +6,24 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from iompanama.models import Province, Region, Site, User
+from iompanama.models import PeriodLock, Province, Region, ReviewStatus, Site, User
 
 
 class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
-    """Records change only through the app's forms, so that every change goes through review."""
+    """Records change only through the app's forms and imports, so that every change goes
+    through review; an approved record is not deleted here either (its figures may be
+    published), nor several at once."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is None or getattr(obj, "status", None) == ReviewStatus.APPROVED:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class RecordExportAdmin(ExportMixin, ReadOnlyRecordAdmin):
@@ -49,8 +56,30 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     ]
 
 
+@admin.register(PeriodLock)
+class PeriodLockAdmin(admin.ModelAdmin):
+    """Read-only: periods are locked by publishing and unlocked, with a reason, from the app's
+    locked periods page."""
+
+    list_display = ["start", "end", "factsheet", "locked_at", "unlocked_at", "unlock_reason"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_administrator
+
+
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(admin.ModelAdmin):
+    """Regions have no change history of their own (only sites do)."""
+
     search_fields = ["name"]
 
 

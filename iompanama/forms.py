@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -42,14 +43,24 @@ def sites_for(user: User):
 
 class RecordForm(forms.ModelForm):
     """Base of every form of a row with a site and a version (records, beneficiaries): sites
-    limited to the person's own, and the version they saw."""
+    limited to the person's own, the version they saw and, on a new row, the form's one-time
+    token, so that posting the same form twice makes one row."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    intent = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites_for(user)
         self.fields["seen_version"].initial = self.instance.version
+        if self.instance.pk:
+            del self.fields["intent"]
+        else:
+            self.fields["intent"].initial = uuid.uuid4()
+
+    def clean_intent(self) -> uuid.UUID | None:
+        self.instance.intent = self.cleaned_data["intent"]
+        return self.instance.intent
 
 
 class RowForm(forms.ModelForm):
@@ -62,9 +73,23 @@ class RowForm(forms.ModelForm):
 
 
 class RecordRows(forms.BaseInlineFormSet):
-    """The rows of a record, edited in the record's own form; `title` heads them."""
+    """The rows of a record, edited in the record's own form; `title` heads them. The rules
+    between a record and its rows are the record's `check_line`, which imports use too."""
 
     title: str
+
+    def clean(self) -> None:
+        super().clean()
+        check_line = getattr(self.instance, "check_line", None)
+        if check_line is None:
+            return
+        earlier = []
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE") or form.errors:
+                continue
+            for name, message in check_line(form.instance, earlier).items():
+                form.add_error(name, message)
+            earlier.append(form.instance)
 
 
 class RecordFilterForm(forms.Form):
@@ -106,15 +131,29 @@ class RecordFilterForm(forms.Form):
         return records.distinct() if "__" in date else records
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for returning"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
+class ReasonForm(forms.Form):
+    """A step that needs a reason, said in words: `label` asks for it, `missing` says it lacks."""
+
+    label: str
+    missing: str
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.label
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError(_("Say what the author must correct."))
+            raise forms.ValidationError(self.missing)
         return reason
+
+
+class ReturnForm(ReasonForm):
+    label = _("Reason for returning")
+    missing = _("Say what the author must correct.")
+
+
+class UnlockForm(ReasonForm):
+    label = _("Why the published period must change")
+    missing = _("Say why the published period must change.")

@@ -6,10 +6,12 @@ row is invalid, reporting each invalid row by number, column and a message peopl
 """
 
 import csv
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import openpyxl
 import tablib
@@ -104,16 +106,25 @@ def _xlsx_rows(content: bytes) -> list[list]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
+def file_source(name: str, content: bytes) -> str:
+    """A file as the review steps of its rows name it: its name and SHA-256, so that the exact
+    file behind an approval on import can be found again."""
+    return f"{Path(name).name} (SHA-256 {hashlib.sha256(content).hexdigest()})"
+
+
 def import_rows(
     resource: FileResource,
     dataset: tablib.Dataset,
     *,
     dry_run: bool,
     progress: Callable[[int], None] | None = None,
+    source: str = "",
 ) -> ImportReport:
     """Validate every row; write them (when not `dry_run`) only if all are valid.
-    `progress(rows_done)` is called every few hundred rows, for a progress bar."""
+    `progress(rows_done)` is called every few hundred rows, for a progress bar; `source` names
+    the file (`file_source`) on the review steps of the rows."""
     resource.progress = progress
+    resource.source = source
     report = ImportReport(reviewed=isinstance(resource, RecordResource))
     columns = set(dataset.headers)
     missing = [name for name in resource.required_columns() if name not in columns]

@@ -27,6 +27,7 @@ from iompanama.imports import (
     ImportReport,
     UnreadableFile,
     failing_rows_csv,
+    file_source,
     import_rows,
     read_table,
 )
@@ -148,10 +149,12 @@ def _counting(job: Job, rows):
 def check_import(job_id: int) -> None:
     job = Job.objects.select_related("by").get(pk=job_id)
     with _running(job):
-        dataset = _stored_table(job)
+        dataset, source = _stored_table(job)
         try:
             with _progress(job) as progress:
-                report = import_rows(_resource(job), dataset, dry_run=True, progress=progress)
+                report = import_rows(
+                    _resource(job), dataset, dry_run=True, progress=progress, source=source
+                )
         except UnreadableFile as error:  # a required column is missing
             _drop_upload(job)
             _finish(job, report={"problem": str(error)})
@@ -164,18 +167,22 @@ def write_import(job_id: int) -> None:
     job = Job.objects.select_related("by").get(pk=job_id)
     with _running(job):
         try:
-            dataset = _stored_table(job)
+            dataset, source = _stored_table(job)
             with _progress(job) as progress:
                 # All rows or none, as in a request: the data may have changed since the check.
-                report = import_rows(_resource(job), dataset, dry_run=False, progress=progress)
+                report = import_rows(
+                    _resource(job), dataset, dry_run=False, progress=progress, source=source
+                )
         finally:
             _drop_upload(job)
         _finish_import(job, dataset, report)
 
 
-def _stored_table(job: Job) -> tablib.Dataset:
+def _stored_table(job: Job) -> tuple[tablib.Dataset, str]:
+    """The uploaded table, and the file as its rows' review steps name it."""
     with job.upload.open("rb") as stored:
-        return read_table(job.upload.name, stored.read())
+        content = stored.read()
+    return read_table(job.upload.name, content), file_source(job.upload.name, content)
 
 
 def _resource(job: Job):

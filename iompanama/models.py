@@ -9,7 +9,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -159,8 +160,24 @@ class StaleRecord(Exception):
     """Someone else saved the record after this person opened it."""
 
 
+class PeriodLocked(PermissionDenied):
+    """A date of the record lies in a period whose factsheet is published; the message says
+    which factsheet locks it."""
+
+
+class ReviewRefused(PermissionDenied):
+    """This person may not approve or return this record now; the message says why."""
+
+
 class Transition(models.Model):
-    """One step of a record through review: who moved it, when, from where to where, and why."""
+    """One step of a record through review, or a change of its content: who, when, from which
+    status to which, and why. Content changes are rows too, so that the trail shows every
+    rewrite and the four-eyes rule can read who wrote what since the last approval."""
+
+    class Kind(models.TextChoices):
+        STEP = "step", _("Review step")
+        CONTENT = "content", _("Content changed")
+        IMPORT_APPROVAL = "import_approval", _("Approved on import")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -172,6 +189,7 @@ class Transition(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STEP)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -181,7 +199,124 @@ class Transition(models.Model):
         verbose_name_plural = _("review steps")
 
     def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        steps = f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+        if self.kind == self.Kind.STEP:
+            return steps
+        if self.from_status == self.to_status:
+            return str(self.get_kind_display())
+        return f"{self.get_kind_display()}: {steps}"
+
+
+def content_changed_by(user: User, model: type[models.Model]) -> models.Exists:
+    """Whether `user` changed the content of the outer record since it was last approved."""
+    record_type = ContentType.objects.get_for_model(model)
+    of_record = {"content_type": record_type, "object_id": OuterRef("pk")}
+    last_approval = (
+        Transition.objects.filter(
+            content_type=record_type,
+            object_id=OuterRef(OuterRef("pk")),
+            to_status=ReviewStatus.APPROVED,
+        )
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    return models.Exists(
+        Transition.objects.filter(
+            **of_record,
+            kind=Transition.Kind.CONTENT,
+            by=user,
+            pk__gt=Coalesce(Subquery(last_approval), 0),
+        )
+    )
+
+
+class PeriodLockQuerySet(models.QuerySet):
+    def in_force(self) -> "PeriodLockQuerySet":
+        return self.filter(unlocked_at__isnull=True)
+
+
+class PeriodLock(models.Model):
+    """A period whose factsheet is published: no approved record in it may change, and no record
+    may enter it, until an administrator unlocks it with a reason. Unlocking keeps the row; a
+    later lock of the same period is a new row, so both are on record."""
+
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    factsheet = models.CharField(_("published factsheet"), max_length=200)
+    locked_at = models.DateTimeField(_("locked at"), default=timezone.now)
+    locked_by = models.ForeignKey(
+        User, verbose_name=_("locked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    unlocked_at = models.DateTimeField(_("unlocked at"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        User,
+        verbose_name=_("unlocked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    unlock_reason = models.TextField(_("reason for unlocking"), blank=True)
+
+    objects = PeriodLockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "-locked_at", "-pk"]
+        verbose_name = _("locked period")
+        verbose_name_plural = _("locked periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="lock_end_not_before_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y} ({self.factsheet})"
+
+    @classmethod
+    def lock(cls, start, end, *, factsheet: str, by: User) -> "PeriodLock":
+        """Lock the period for its published factsheet; a lock already in force stays."""
+        in_force = cls.objects.in_force().filter(start=start, end=end).first()
+        if in_force:
+            return in_force
+        return cls.objects.create(start=start, end=end, factsheet=factsheet, locked_by=by)
+
+    def unlock(self, *, by: User, reason: str) -> None:
+        if not reason.strip():
+            raise ValueError("A period is unlocked with a reason.")
+        self.unlocked_at = timezone.now()
+        self.unlocked_by = by
+        self.unlock_reason = reason.strip()
+        self.save(update_fields=["unlocked_at", "unlocked_by", "unlock_reason"])
+
+    def relock(self, *, by: User) -> "PeriodLock":
+        return PeriodLock.lock(self.start, self.end, factsheet=self.factsheet, by=by)
+
+    def covers(self, day) -> bool:
+        return self.start <= day <= self.end
+
+    def refusal(self) -> str:
+        return _(
+            "This record has a date in %(start)s–%(end)s, the period of the published factsheet "
+            "“%(factsheet)s”, which is locked: an administrator must unlock the period first."
+        ) % {
+            "start": f"{self.start:%d/%m/%Y}",
+            "end": f"{self.end:%d/%m/%Y}",
+            "factsheet": self.factsheet,
+        }
+
+
+def lock_covering(dates, locks: list[PeriodLock] | None = None) -> PeriodLock | None:
+    """The lock in force over any of `dates`; `locks`, those in force when already read."""
+    dates = [day for day in dates if day]
+    if not dates:
+        return None
+    if locks is None:
+        covering = Q(pk__in=[])
+        for day in dates:
+            covering |= Q(start__lte=day, end__gte=day)
+        return PeriodLock.objects.in_force().filter(covering).first()
+    return next((lock for lock in locks if any(lock.covers(day) for day in dates)), None)
 
 
 class SiteScopedQuerySet(models.QuerySet):
@@ -222,7 +357,12 @@ class ReviewableQuerySet(SiteScopedQuerySet):
     def reviewable_by(self, user: User) -> "ReviewableQuerySet":
         if not user.has_perm("iompanama.review_records"):
             return self.none()
-        return self.for_user(user).awaiting_review().exclude(created_by=user)
+        return (
+            self.for_user(user)
+            .awaiting_review()
+            .exclude(created_by=user)
+            .exclude(content_changed_by(user, self.model))
+        )
 
     def with_last_return_reason(self) -> "ReviewableQuerySet":
         last_return = Transition.objects.filter(
@@ -260,7 +400,23 @@ class Versioned(models.Model):
         return current
 
 
-class Reviewable(Versioned):
+class MadeOnce(models.Model):
+    """A row made by a form that carries a one-time token: the same form posted again (a double
+    tap, a retry after a lost response) finds the row instead of making a second one."""
+
+    intent = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def made_by_form(cls, intent, user: User) -> "MadeOnce | None":
+        if not intent:
+            return None
+        return cls.objects.for_user(user).filter(intent=intent).first()
+
+
+class Reviewable(MadeOnce, Versioned):
     """A record that field staff enter and a supervisor of its site approves before it counts."""
 
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT)
@@ -310,41 +466,135 @@ class Reviewable(Versioned):
             self.created_by_id == user.pk and user.works_at(self.site_id)
         )
 
+    def edit_refusal(self, user: User) -> str:
+        """Why this person may not change the record (when `may_edit` says no)."""
+        if self.status == ReviewStatus.SUBMITTED:
+            return _(
+                "This record is waiting for review: it cannot be changed until it is reviewed."
+            )
+        return _(
+            "This record was entered by another person: only they or an administrator change it."
+        )
+
     def may_submit(self, user: User) -> bool:
         return self.status in ALLOWED_FROM[ReviewStatus.SUBMITTED] and self.may_edit(user)
 
     def may_review(self, user: User) -> bool:
-        return (
-            self.status == ReviewStatus.SUBMITTED
-            and self.created_by_id != user.pk
-            and user.has_perm("iompanama.review_records")
-            and user.works_at(self.site_id)
-        )
+        return self.review_refusal(user) is None
+
+    def review_refusal(self, user: User) -> str | None:
+        """Why this person may not approve or return the record now; None if they may."""
+        if not (user.has_perm("iompanama.review_records") and user.works_at(self.site_id)):
+            return _("You do not review the records of this site.")
+        if self.status != ReviewStatus.SUBMITTED:
+            return _("Someone else reviewed it first.")
+        if self.wrote_content(user):
+            return _("You entered or changed this record: another person must review it.")
+        lock = lock_covering(self.lock_dates())
+        return lock.refusal() if lock else None
+
+    def wrote_content(self, user: User) -> bool:
+        """Four eyes: the author, and whoever changed the content since the last approval."""
+        if self.created_by_id == user.pk:
+            return True
+        changed = type(self).objects.filter(pk=self.pk).filter(content_changed_by(user, type(self)))
+        return changed.exists()
+
+    def lock_dates(self, lines: list | None = None) -> list:
+        """The dates the figures read of this record and its `lines` (those stored, when not
+        given): in a locked period, it must not move."""
+        return [getattr(self, self.period_field)]
 
     def _perm(self, action: str) -> str:
         return f"{self._meta.app_label}.{action}_{self._meta.model_name}"
 
-    # The workflow. Each step locks the row, checks the status and writes a Transition with it.
-    def create(self, *, by: User) -> None:
-        self.created_by = by
-        self.status = ReviewStatus.DRAFT
-        self._history_user = by
-        self.save()
-
-    def save_changes(self, *, by: User, seen_version: int) -> None:
-        """Save an edit made on `seen_version`; an approved record goes back to review."""
+    # The one write path: every change of a record, its lines and its many-to-many values goes
+    # through `create` or `save_changes` (forms) or `record_import` (files), and every change of
+    # status through `_move`. `write_related` saves what hangs off the record (lines,
+    # many-to-many) in the same transaction, before the period lock reads the new dates.
+    def create(self, *, by: User, write_related=None) -> None:
         with transaction.atomic():
-            current = self._lock_if_unchanged(seen_version)
-            if current.status == ReviewStatus.APPROVED:
-                self.status = ReviewStatus.SUBMITTED
-                self.submitted_at = timezone.now()
-                self._record_transition(
-                    by, ReviewStatus.APPROVED, _("Edited after approval: to be reviewed again.")
-                )
+            self.created_by = by
+            self.status = ReviewStatus.DRAFT
             self._history_user = by
             self.save()
+            if write_related:
+                write_related()
+            self._refuse_if_locked()
+
+    def save_changes(self, *, by: User, seen_version: int, write_related=None) -> None:
+        """Save an edit made on `seen_version`; an approved record goes back to review. The edit
+        is a content change on the trail, so that its author cannot approve it."""
+        with transaction.atomic():
+            current = self._lock_if_unchanged(seen_version)
+            if not current.may_edit(by):
+                raise PermissionDenied
+            if current.status == ReviewStatus.APPROVED:
+                current._refuse_if_locked()
+                self.status = ReviewStatus.SUBMITTED
+                self.submitted_at = timezone.now()
+                reason = _("Edited after approval: to be reviewed again.")
+            else:
+                reason = _("Edited.")
+            self._history_user = by
+            self.save()
+            if write_related:
+                write_related()
+            self._refuse_if_locked()
+            self._record_transition(by, current.status, reason, Transition.Kind.CONTENT)
         if self.status == ReviewStatus.SUBMITTED:
             self._notify_on_commit()
+
+    def _refuse_if_locked(self, locks: list[PeriodLock] | None = None, lines=None) -> None:
+        lock = lock_covering(self.lock_dates(lines), locks)
+        if lock:
+            raise PeriodLocked(lock.refusal())
+
+    def prepare_import(self, *, approve: bool) -> None:
+        """An imported row enters review as submitted by the importer, or approved when an
+        administrator loads official or historical data; see `imported`. The counted values
+        are frozen when the rows are written, with all their lines."""
+        self.status = ReviewStatus.APPROVED if approve else ReviewStatus.SUBMITTED
+        self.submitted_at = timezone.now()
+
+    @classmethod
+    def imported(cls, rows: list["Reviewable"], *, by: User, approve: bool, source: str) -> None:
+        """The review steps of rows written from a file: the import is a change of content by
+        the importer (so they cannot approve it in review), and an approval on import is its
+        own kind of step that names the file."""
+        record_type = ContentType.objects.get_for_model(cls)
+        steps = []
+        for row in rows:
+            steps.append(
+                (row, row._status_before_import, ReviewStatus.SUBMITTED, Transition.Kind.CONTENT)
+            )
+            if approve:
+                steps.append(
+                    (
+                        row,
+                        ReviewStatus.SUBMITTED,
+                        ReviewStatus.APPROVED,
+                        Transition.Kind.IMPORT_APPROVAL,
+                    )
+                )
+        reasons = {
+            Transition.Kind.CONTENT: _("Imported from the file %(file)s.") % {"file": source},
+            Transition.Kind.IMPORT_APPROVAL: _("Approved on import from the file %(file)s.")
+            % {"file": source},
+        }
+        Transition.objects.bulk_create(
+            Transition(
+                content_type=record_type,
+                object_id=row.pk,
+                from_status=start,
+                to_status=end,
+                by=by,
+                at=row.submitted_at,
+                reason=reasons[kind],
+                kind=kind,
+            )
+            for row, start, end, kind in steps
+        )
 
     def submit(self, *, by: User) -> None:
         if not self.may_submit(by):
@@ -352,16 +602,24 @@ class Reviewable(Versioned):
         self._move(by, ReviewStatus.SUBMITTED)
 
     def approve(self, *, by: User) -> None:
-        if not self.may_review(by):
-            raise PermissionDenied
+        self._refuse_review(by)
         self._move(by, ReviewStatus.APPROVED)
 
     def return_to_author(self, *, by: User, reason: str) -> None:
-        if not self.may_review(by):
-            raise PermissionDenied
+        self._refuse_review(by)
         if not reason.strip():
             raise ValueError("A returned record needs a reason.")
         self._move(by, ReviewStatus.RETURNED, reason.strip())
+
+    def _refuse_review(self, by: User) -> None:
+        refusal = self.review_refusal(by)
+        if refusal:
+            raise ReviewRefused(refusal)
+
+    def freeze_counted_values(self, lines: list | None = None) -> None:
+        """What the figures read of other rows (a person's sex), kept on the record and its
+        `lines` (those stored, when not given) when it is approved, so that a later change
+        there moves no approved figure without a review."""
 
     def _move(self, by: User, to: ReviewStatus, reason: str = "") -> None:
         with transaction.atomic():
@@ -370,24 +628,67 @@ class Reviewable(Versioned):
             if from_status not in ALLOWED_FROM[to]:
                 raise InvalidTransition
             current.status = to
+            fields = ["status", "submitted_at", "version", "updated_at"]
             if to == ReviewStatus.SUBMITTED:
                 current.submitted_at = timezone.now()
+            if to == ReviewStatus.APPROVED:
+                current.freeze_counted_values()
+                fields += self.COUNTED_FIELDS
             current.version += 1
             current._history_user = by
-            current.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+            current.save(update_fields=fields)
             current._record_transition(by, from_status, reason)
         self.refresh_from_db()
         self._notify_on_commit()
 
-    def _record_transition(self, by: User, from_status: str, reason: str) -> None:
+    # The fields `freeze_counted_values` sets on the record itself.
+    COUNTED_FIELDS: list[str] = []
+
+    def _record_transition(
+        self, by: User, from_status: str, reason: str, kind: str = Transition.Kind.STEP
+    ) -> None:
         Transition.objects.create(
-            record=self, from_status=from_status, to_status=self.status, by=by, reason=reason
+            record=self,
+            from_status=from_status,
+            to_status=self.status,
+            by=by,
+            reason=reason,
+            kind=kind,
         )
 
     def _notify_on_commit(self) -> None:
         from iompanama.notifications import notify_of_review_step
 
         transaction.on_commit(lambda: notify_of_review_step(self))
+
+
+class ApprovedRecordLine(PermissionDenied):
+    """A line of an approved record changed on its own: it must change with its record."""
+
+
+class RecordLine(models.Model):
+    """A row under a record (a donation's item, a case's session) that the figures read: it
+    changes only with its record, through the record's write path, never behind an approved
+    record's back. `record_field` names the record."""
+
+    record_field: str
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_if_approved()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_approved()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_approved(self) -> None:
+        if getattr(self, self.record_field).status == ReviewStatus.APPROVED:
+            raise ApprovedRecordLine(
+                _("The record is approved: change its lines by editing the record.")
+            )
 
 
 class ExportLog(models.Model):

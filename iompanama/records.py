@@ -4,11 +4,12 @@ Each app's views call these with its model, forms and templates, so that scoping
 check and the review panel are written once.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,7 @@ from iompanama.access import (
 )
 from iompanama.forms import RecordFilterForm, RecordForm, ReturnForm
 from iompanama.history import history_entries
-from iompanama.models import Reviewable, ReviewStatus, StaleRecord
+from iompanama.models import MadeOnce, PeriodLocked, Reviewable, ReviewStatus, StaleRecord
 from iompanama.resources import RecordResource
 
 PAGE_SIZE = 25
@@ -67,6 +68,7 @@ def record_detail(
     request: HttpRequest, model: type[Reviewable], pk: int, template: str
 ) -> HttpResponse:
     record = get_record_for_user(request.user, model, pk)
+    transitions = list(record.transitions.select_related("by"))
     ctx = {
         "record": record,
         "kind": model._meta.label_lower,
@@ -75,8 +77,8 @@ def record_detail(
         "may_submit": record.may_submit(request.user),
         "may_review": record.may_review(request.user),
         "return_form": ReturnForm(),
-        "transitions": record.transitions.select_related("by"),
-        "history": history_entries(record),
+        "transitions": transitions,
+        "history": history_entries(record, transitions),
     }
     return render(request, template, ctx)
 
@@ -93,16 +95,51 @@ def record_create(
     require_record_entry(request.user, model)
     form = form_class(request.POST or None, request.FILES or None, user=request.user)
     formset = _formset(request, formset_class, form.instance)
-    if _all_valid(form, formset):
-        with transaction.atomic():
-            record = form.save(commit=False)
-            record.create(by=request.user)
-            form.save_m2m()
-            _save_rows(formset, record)
-        messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
-        return redirect(record)
     title = _("New record: %(kind)s") % {"kind": model._meta.verbose_name}
-    return render(request, template, {"form": form, "formset": formset, "title": title})
+    ctx = {"form": form, "formset": formset, "title": title}
+    made = made_before(request, model)
+    if made:
+        return redirect(made)
+    if not _all_valid(form, formset):
+        return render(request, template, ctx)
+    record = form.save(commit=False)
+    try:
+        record.create(by=request.user, write_related=_related_writer(form, formset, record))
+    except PeriodLocked as error:
+        messages.error(request, str(error))
+        return render(request, template, ctx)
+    except IntegrityError:
+        # A parallel post of the same form made it first.
+        made = made_before(request, model)
+        if made is None:
+            raise
+        return redirect(made)
+    messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
+    return redirect(record)
+
+
+def made_before(request: HttpRequest, model: type[MadeOnce]) -> MadeOnce | None:
+    """The row that this same form, posted before, already made; it is shown, not made again."""
+    if request.method != "POST":
+        return None
+    try:
+        intent = uuid.UUID(request.POST.get("intent", ""))
+    except ValueError:
+        return None
+    made = model.made_by_form(intent, request.user)
+    if made:
+        messages.info(request, _("This form was already saved: here is what it made."))
+    return made
+
+
+def _related_writer(form: RecordForm, formset: BaseInlineFormSet | None, record: Reviewable):
+    """Saves the record's many-to-many values and rows, inside the record's write path."""
+
+    def write_related() -> None:
+        form.save_m2m()
+        _save_rows(formset, record)
+
+    return write_related
 
 
 def record_edit(
@@ -127,14 +164,18 @@ def record_edit(
     }
     if not _all_valid(form, formset):
         return render(request, template, ctx)
+    record = form.save(commit=False)
     try:
-        with transaction.atomic():
-            record = form.save(commit=False)
-            record.save_changes(by=request.user, seen_version=form.cleaned_data["seen_version"])
-            form.save_m2m()
-            _save_rows(formset, record)
+        record.save_changes(
+            by=request.user,
+            seen_version=form.cleaned_data["seen_version"],
+            write_related=_related_writer(form, formset, record),
+        )
     except StaleRecord:
         refuse_stale_save(request)
+        return render(request, template, ctx)
+    except PeriodLocked as error:
+        messages.error(request, str(error))
         return render(request, template, ctx)
     if was_approved:
         messages.warning(request, _("Saved. The record changed, so it is back in review."))

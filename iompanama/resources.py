@@ -12,11 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +23,7 @@ from import_export import fields, resources, widgets
 from import_export.resources import ModelDeclarativeMetaclass
 from import_export.results import RowResult
 
-from iompanama.models import Reviewable, ReviewStatus, Site, Transition, User
+from iompanama.models import PeriodLock, PeriodLocked, Reviewable, ReviewStatus, Site, User
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -485,13 +483,6 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
     def get_instance(self, instance_loader, row):
         return self._stored.get(self._key(row))
 
-    def check_line(
-        self, record: models.Model, line: models.Model, earlier: list[models.Model]
-    ) -> dict[str, str]:
-        """Rules between a record, one of its lines and its lines read before (a person once,
-        parts within the total): messages by the line's attribute."""
-        return {}
-
     def import_instance(self, instance, row, **kwargs) -> None:
         """The columns into the row; many-to-many values and lines kept on it until it is
         written."""
@@ -535,7 +526,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         errors = _validated(line, errors, relation.field.name)
         if not errors:
             earlier = [line for line in getattr(record, "_import_lines", []) if line]
-            checked = self.check_line(record, line, earlier)
+            check_line = getattr(record, "check_line", None)
+            checked = check_line(line, earlier) if check_line else {}
             errors = {name: [message] for name, message in checked.items()}
         if errors:
             columns = {field.attribute: field.column_name for field in self._line_fields}
@@ -742,52 +734,78 @@ class SiteRowsResource(FileResource):
 
 class RecordResource(SiteRowsResource):
     """A reviewable record as one row of a file, made with the person who imports and, for an
-    administrator, whether to approve on import. Imported records enter review as submitted by
-    the importer (approved, if asked), each step a Transition."""
+    administrator, whether to approve on import. Every row goes through the record's write
+    path: who may change it (`may_edit`), the period lock, and the review steps it takes
+    (`Reviewable.imported`), which the record writes, not the resource."""
 
     def __init__(self, user: User | None = None, approve: bool = False) -> None:
         super().__init__(user)
+        if approve and not (user and user.is_administrator):
+            raise PermissionDenied
         self.approve = approve
+        self.source = ""  # the file, named on the review steps: its name and SHA-256
+        self._locks: list[PeriodLock] | None = None
+
+    def stored_rows(self, keys: list[str]) -> models.QuerySet:
+        rows = super().stored_rows(keys)
+        return rows.prefetch_related(self.lines.relation) if self.lines else rows
+
+    def locks(self) -> list[PeriodLock]:
+        if self._locks is None:
+            self._locks = list(PeriodLock.objects.in_force())
+        return self._locks
+
+    def get_instance(self, instance_loader, row):
+        """A stored record is changed only by who may edit it, and not in a locked period."""
+        instance = super().get_instance(instance_loader, row)
+        if instance is None:
+            return None
+        if not instance.may_edit(self.user):
+            raise ValidationError({"external_id": instance.edit_refusal(self.user)})
+        if instance.status == ReviewStatus.APPROVED:
+            self._refuse_if_locked(instance)
+        return instance
+
+    def _refuse_if_locked(self, record: Reviewable, lines: list | None = None) -> None:
+        try:
+            record._refuse_if_locked(self.locks(), lines)
+        except PeriodLocked as error:
+            raise ValidationError({record.period_field: str(error)}) from None
 
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         super().after_init_instance(instance, new, row, **kwargs)
         instance._status_before_import = ReviewStatus.DRAFT if new else instance.status
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+        self._refuse_if_locked(instance, getattr(instance, "_import_lines", []))
+
+    def _line(self, record: models.Model, row) -> models.Model | None:
+        line = super()._line(record, row)
+        if line is not None:
+            self._refuse_if_locked(record, [line])
+        return line
+
     def before_save_instance(self, instance, row, **kwargs) -> None:
         super().before_save_instance(instance, row, **kwargs)
-        instance.status = ReviewStatus.APPROVED if self.approve else ReviewStatus.SUBMITTED
-        instance.submitted_at = timezone.now()
+        instance.prepare_import(approve=self.approve)
 
     def _updated_fields(self) -> list[str]:
-        return [*super()._updated_fields(), "status", "submitted_at", "updated_at"]
+        model = self._meta.model
+        return [
+            *super()._updated_fields(),
+            "status",
+            "submitted_at",
+            "updated_at",
+            *model.COUNTED_FIELDS,
+        ]
 
     def write_batch(self, rows: list[Reviewable], created: bool) -> None:
+        if self.approve:
+            for row in rows:
+                row.freeze_counted_values(getattr(row, "_import_lines", []))
         super().write_batch(rows, created)
-        record_type = ContentType.objects.get_for_model(self._meta.model)
-        steps = []
-        for row in rows:
-            if row._status_before_import != ReviewStatus.SUBMITTED:
-                steps.append(
-                    (row, row._status_before_import, ReviewStatus.SUBMITTED, IMPORTED_REASON)
-                )
-            if self.approve:
-                steps.append((row, ReviewStatus.SUBMITTED, ReviewStatus.APPROVED, APPROVED_REASON))
-        Transition.objects.bulk_create(
-            Transition(
-                content_type=record_type,
-                object_id=row.pk,
-                from_status=start,
-                to_status=end,
-                by=self.user,
-                at=row.submitted_at,
-                reason=str(reason),
-            )
-            for row, start, end, reason in steps
-        )
+        self._meta.model.imported(rows, by=self.user, approve=self.approve, source=self.source)
 
     def export_queryset(self, records: models.QuerySet) -> models.QuerySet:
         return super().export_queryset(records).select_related("site")
-
-
-IMPORTED_REASON = gettext_lazy("Imported from a file.")
-APPROVED_REASON = gettext_lazy("Approved on import.")

@@ -34,6 +34,7 @@ from iompanama.imports import (
     RowError,
     UnreadableFile,
     failing_rows_csv,
+    file_source,
     import_rows,
     read_table,
 )
@@ -155,7 +156,12 @@ def run_import(
                 request.user, title, background, upload.name, content, approve, len(dataset)
             )
             return redirect(job)
-        report = import_rows(make_resource(request.user, approve), dataset, dry_run=True)
+        report = import_rows(
+            make_resource(request.user, approve),
+            dataset,
+            dry_run=True,
+            source=file_source(upload.name, content),
+        )
     except UnreadableFile as error:
         form.add_error("file", str(error))
         return render(request, "records/import.html", ctx)
@@ -171,7 +177,12 @@ def run_import(
     path = default_storage.save(
         f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(content)
     )
-    request.session[f"import-{token}"] = {"path": path, "url": request.path, "approve": approve}
+    request.session[f"import-{token}"] = {
+        "path": path,
+        "url": request.path,
+        "approve": approve,
+        "name": upload.name,
+    }
     ctx |= {"token": token, "preview": _preview(dataset, PREVIEW_ROWS)}
     return render(request, "records/import.html", ctx)
 
@@ -186,7 +197,12 @@ def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> Ht
         content = stored.read()
     default_storage.delete(path)
     dataset = read_table(path, content)
-    report = import_rows(make_resource(request.user, pending["approve"]), dataset, dry_run=False)
+    report = import_rows(
+        make_resource(request.user, pending["approve"]),
+        dataset,
+        dry_run=False,
+        source=file_source(pending.get("name", path), content),
+    )
     if not report.is_valid:
         # The data changed since the preview (a site closed, a record moved): nothing written.
         ctx |= {"report": report}

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,8 +13,15 @@ from django.views.i18n import set_language as django_set_language
 
 from iompanama.access import get_record_for_user, may_enter_records, reviewable_model
 from iompanama.access import reviewable_models as all_reviewable_models
-from iompanama.forms import ReturnForm
-from iompanama.models import InvalidTransition, ReviewStatus, User
+from iompanama.forms import ReturnForm, UnlockForm
+from iompanama.models import (
+    InvalidTransition,
+    PeriodLock,
+    PeriodLocked,
+    ReviewRefused,
+    ReviewStatus,
+    User,
+)
 
 # Returned first: those are waiting for their author.
 OPEN_STATUS_ORDER = [ReviewStatus.RETURNED, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]
@@ -117,7 +124,8 @@ def return_to_author(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @require_POST
 def bulk_approve(request: HttpRequest) -> HttpResponse:
-    """Approve the ticked records; ones that someone else handled first are left as they are."""
+    """Approve the ticked records, each on its own: one that may not be approved (someone else
+    reviewed it first, you changed it, its period is locked) is left as it is, and said why."""
     if not request.user.has_perm("iompanama.review_records"):
         raise PermissionDenied
     chosen: dict[str, list[int]] = {}
@@ -125,33 +133,26 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         kind, _sep, pk = value.rpartition(":")
         if kind in all_reviewable_models() and pk.isdigit():
             chosen.setdefault(kind, []).append(int(pk))
-    approved = 0
+    approved, refused = 0, []
     for kind, pks in chosen.items():
-        for record in reviewable_model(kind).objects.reviewable_by(request.user).filter(pk__in=pks):
+        records = reviewable_model(kind).objects.for_user(request.user).filter(pk__in=pks)
+        for record in records.select_related("site", "created_by"):
             try:
                 record.approve(by=request.user)
                 approved += 1
+            except ReviewRefused as refusal:
+                refused.append(f"{record}: {refusal}")
             except InvalidTransition:
-                pass
-    requested = sum(len(pks) for pks in chosen.values())
+                refused.append(f"{record}: {_('Someone else reviewed it first.')}")
     if approved:
         messages.success(
             request,
             ngettext("%(count)d record approved.", "%(count)d records approved.", approved)
             % {"count": approved},
         )
-    if approved < requested:
-        left = requested - approved
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d record was not approved: someone else reviewed it first.",
-                "%(count)d records were not approved: someone else reviewed them first.",
-                left,
-            )
-            % {"count": left},
-        )
-    if not requested:
+    for refusal in refused:
+        messages.warning(request, _("Not approved: %(why)s") % {"why": refusal})
+    if not chosen:
         messages.info(request, _("Tick the records to approve first."))
     return redirect("home")
 
@@ -159,6 +160,8 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
 def _step(request: HttpRequest, step, done_message: str) -> None:
     try:
         step()
+    except (ReviewRefused, PeriodLocked) as refusal:
+        messages.error(request, str(refusal))
     except InvalidTransition:
         messages.error(
             request, _("This record has changed status meanwhile; nothing was done. Look again.")
@@ -173,3 +176,48 @@ def _back(request: HttpRequest, record) -> HttpResponse:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect(record)
+
+
+def period_locks(request: HttpRequest) -> HttpResponse:
+    """The periods that published factsheets lock, and their unlocks and relocks: what an
+    administrator opens to correct a published period, with a reason that stays on record."""
+    if not request.user.is_administrator:
+        raise PermissionDenied
+    locks = PeriodLock.objects.select_related("locked_by", "unlocked_by")
+    ctx = {"locks": locks, "unlock_form": UnlockForm()}
+    return render(request, "iompanama/period_locks.html", ctx)
+
+
+@require_POST
+def unlock_period(request: HttpRequest, pk: int) -> HttpResponse:
+    lock = _lock_for_administrator(request, pk)
+    form = UnlockForm(request.POST)
+    if lock.unlocked_at:
+        messages.info(request, _("This period was already unlocked."))
+    elif not form.is_valid():
+        messages.error(request, _("A period is unlocked with a reason: say why it must change."))
+    else:
+        lock.unlock(by=request.user, reason=form.cleaned_data["reason"])
+        messages.warning(
+            request,
+            _("Unlocked: %(period)s. Publish a correction, or lock it again, when done.")
+            % {"period": lock},
+        )
+    return redirect("period_locks")
+
+
+@require_POST
+def relock_period(request: HttpRequest, pk: int) -> HttpResponse:
+    lock = _lock_for_administrator(request, pk)
+    lock.relock(by=request.user)
+    messages.success(request, _("Locked again: %(period)s.") % {"period": lock})
+    return redirect("period_locks")
+
+
+def _lock_for_administrator(request: HttpRequest, pk: int) -> PeriodLock:
+    if not request.user.is_administrator:
+        raise PermissionDenied
+    try:
+        return PeriodLock.objects.get(pk=pk)
+    except PeriodLock.DoesNotExist:
+        raise Http404 from None

@@ -95,7 +95,7 @@ def legal_orientation(period: Period) -> dict:
             for topic in ("migration", "work", "family")
         },
         **{
-            f"sex_{sex}": Count(person, distinct=True, filter=Q(case__beneficiary__sex=sex))
+            f"sex_{sex}": Count(person, distinct=True, filter=Q(case__counted_sex=sex))
             for sex in ("female", "male", "other")
         },
     )
@@ -156,16 +156,16 @@ def workshops(period: Period, audience: str) -> dict:
 def avr(period: Period) -> dict:
     cases = AVRCase.objects.approved()
     departed = cases.filter(departure_date__range=(period.start, period.end))
-    principals = departed.values("principal__nationality").annotate(value=Count("pk"))
+    principals = departed.values("counted_nationality").annotate(value=Count("pk"))
     family = (
         AVRFamilyMember.objects.filter(case__in=departed)
-        .values("beneficiary__nationality")
+        .values("counted_nationality")
         .annotate(value=Count("pk"))
     )
     by_nationality: dict[str, int] = {}
     for code, value in [
-        *((row["principal__nationality"], row["value"]) for row in principals),
-        *((row["beneficiary__nationality"], row["value"]) for row in family),
+        *((row["counted_nationality"], row["value"]) for row in principals),
+        *((row["counted_nationality"], row["value"]) for row in family),
     ]:
         # At most one row per nationality from each query: a merge of two small tables.
         by_nationality[code] = by_nationality.get(code, 0) + value

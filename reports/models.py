@@ -5,6 +5,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from iompanama.models import PeriodLock
+
 
 class MissionProfileQuerySet(models.QuerySet):
     def valid_on(self, day) -> "MissionProfile | None":
@@ -108,9 +110,11 @@ class PublishedFactsheet(models.Model):
             # (the unique constraint refuses a second version 1).
             versions = cls.objects.select_for_update().of_period(start, end)
             latest = max(versions.values_list("version", flat=True), default=0)
-            return cls.objects.create(
+            published = cls.objects.create(
                 start=start, end=end, version=latest + 1, figures=figures, published_by=by
             )
+            PeriodLock.lock(start, end, factsheet=str(published), by=by)
+            return published
 
     def changes(self) -> list[dict]:
         """What changed against the previous version: indicator, group, country, before, after."""

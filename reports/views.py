@@ -20,6 +20,7 @@ from activities.models import (
     TrainingSession,
 )
 from cases.models import AVRCase, LegalOrientationCase
+from iompanama.models import PeriodLock
 from reports import charts, figures
 from reports.exports import to_csv, workbook
 from reports.figures import Period
@@ -94,6 +95,9 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             "reports:workbook", args=[period.start.year, (period.start.month - 1) // 3 + 1]
         ),
         "published": PublishedFactsheet.objects.of_period(period.start, period.end),
+        "locks": PeriodLock.objects.filter(
+            start__lte=period.end, end__gte=period.start
+        ).select_related("locked_by", "unlocked_by"),
     }
     return render(request, "reports/figures.html", ctx)
 

@@ -110,7 +110,7 @@ class CreateTest(PersonasTestCase):
         rows = [{"nationality": "VE", "crossed": "70000"}, {"nationality": "HT", "crossed": "9000"}]
         self.login(self.field_a)
         response = self._post(**formset_data("by_nationality", *rows))
-        self.assertIn("79000", str(response.context["formset"].non_form_errors()))
+        self.assertIn("79000", str(response.context["formset"].errors))
         self.assertFalse(MigrationFlowStatistic.objects.exists())
 
 

@@ -26,3 +26,10 @@ def xlsx_bytes(rows: list[list], header: list[str] = REACH_HEADER) -> bytes:
 
 def xlsx_file(rows: list[list], header: list[str] = REACH_HEADER, name: str = "f.xlsx"):
     return SimpleUploadedFile(name, xlsx_bytes(rows, header))
+
+
+def return_all(model, by) -> None:
+    """Return every submitted record of `model` to its author, so that they may change it
+    again (a submitted record waits for its review)."""
+    for record in model.objects.pending_review():
+        record.return_to_author(by=by, reason="Corregir")

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from activities.models import FlowByNationality, MigrationFlowStatistic
 from tests.factories import make_flow_statistic
-from tests.imports.helpers import xlsx_file
+from tests.imports.helpers import return_all, xlsx_file
 from tests.personas import PersonasTestCase
 
 HEADER = [
@@ -35,6 +35,7 @@ class FlowImportTest(PersonasTestCase):
         self.client.post(URL, {"token": response.context["token"]})
         statistic = MigrationFlowStatistic.objects.get()
         self.assertEqual((str(statistic.month), statistic.source), ("2023-09-01", "SNM"))
+        return_all(MigrationFlowStatistic, self.supervisor_a)
         again = self.client.post(URL, {"file": xlsx_file(rows, HEADER)}).context["report"]
         self.assertEqual((again.created, again.updated, again.errors), (0, 1, []))
 

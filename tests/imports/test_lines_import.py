@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from activities.models import Donation, DonationItem, Donor, ItemCategory
 from iompanama.models import ReviewStatus
-from tests.imports.helpers import csv_file
+from tests.imports.helpers import csv_file, return_all
 from tests.personas import PersonasTestCase
 
 URL = reverse("activities:donation_import")
@@ -71,6 +71,7 @@ class DonationImportTest(PersonasTestCase):
 
     def test_importing_again_replaces_the_items(self) -> None:
         self.confirm(self.upload([donation("D-1", *KITS), donation("D-1", *FOOD)]))
+        return_all(Donation, self.admin)
         response = self.upload([donation("D-1", "food", "Raciones", 300, "meals")])
         self.assertEqual(
             (response.context["report"].created, response.context["report"].updated), (0, 1)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from iompanama.models import Job, ReviewStatus
+from iompanama.models import Job, PeriodLock, ReviewStatus
 from reports.models import PublishedFactsheet
 from tests.factories import (
     make_avr_case,
@@ -70,6 +70,9 @@ EXPECTATIONS = {
     "approve": _row("post", LOGIN, 403, 404, 302, 302, 404),
     "return": _row("post", LOGIN, 403, 404, 302, 302, 404, {"reason": "Falta la fecha"}),
     "bulk_approve": _row("post", LOGIN, 403, 403, 302, 302, 403),
+    "period_locks": _row("get", LOGIN, 403, 403, 403, 200, 403),
+    "unlock_period": _row("post", LOGIN, 403, 403, 403, 302, 403, {"reason": "Corrección"}),
+    "relock_period": _row("post", LOGIN, 403, 403, 403, 302, 403),
     "activities:reach_list": RECORD_LIST,
     "activities:reach_create": RECORD_CREATE,
     "activities:reach_detail": RECORD_DETAIL,
@@ -188,9 +191,6 @@ class AccessTest(PersonasTestCase):
             "activities:survey": make_survey_round(cls.darien, cls.field_a),
             "cases:beneficiary": make_beneficiary(cls.darien, cls.field_a),
         }
-        cls.factsheet = PublishedFactsheet.publish(
-            datetime.date(2023, 7, 1), datetime.date(2023, 9, 30), by=cls.admin
-        )
         cls.drafts["job"] = Job.objects.create(
             by=cls.field_a,
             title="Export",
@@ -213,6 +213,11 @@ class AccessTest(PersonasTestCase):
             "cases:legal": make_legal_case(cls.drafts["cases:beneficiary"], cls.field_a),
             "cases:avr": make_avr_case(cls.drafts["cases:beneficiary"], cls.field_a),
         }
+        # A period before the records', so that its lock leaves them as they are.
+        cls.factsheet = PublishedFactsheet.publish(
+            datetime.date(2023, 4, 1), datetime.date(2023, 6, 30), by=cls.admin
+        )
+        cls.lock = PeriodLock.objects.get()
 
     def _url(self, name: str) -> str:
         prefix, _sep, page = name.rpartition("_")
@@ -237,6 +242,8 @@ class AccessTest(PersonasTestCase):
                 for suffix in ("", "_json", "_csv", "_hxl", "_pdf")
             },
             "reports:workbook": {"year": 2023, "quarter": 3},
+            "unlock_period": {"pk": self.lock.pk},
+            "relock_period": {"pk": self.lock.pk},
         }
         return reverse(name, kwargs=args.get(name))
 

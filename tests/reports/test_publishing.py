@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from iompanama.models import PeriodLock
 from reports.disclosure import SMALL
 from reports.models import PublishedFactsheet
 from tests.factories import make_reach
@@ -30,12 +31,14 @@ class PublishingTest(DatasetTestCase):
 
     def test_a_published_version_does_not_change_when_records_do(self) -> None:
         version = PublishedFactsheet.publish(FIRST, LAST, by=self.admin)
+        PeriodLock.objects.get().unlock(by=self.admin, reason="A late record")
         self.approved(make_reach(self.darien, self.field_a, date=LAST, people_reached=7))
         version.refresh_from_db()
         self.assertEqual(version.figures["communications"]["reached"], 150)
 
     def test_publishing_again_makes_a_new_version_showing_what_changed(self) -> None:
         first = PublishedFactsheet.publish(FIRST, LAST, by=self.admin)
+        PeriodLock.objects.get().unlock(by=self.admin, reason="A late record")
         self.approved(make_reach(self.darien, self.field_a, date=LAST, people_reached=7))
         second = PublishedFactsheet.publish(FIRST, LAST, by=self.admin)
         self.assertEqual(second.version, 2)
