@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 # Bookkeeping fields that change on every save and say nothing to a reader.
-HIDDEN_FIELDS = ["version", "updated_at", "submitted_at", "created_at", "intent", "name_key"]
+# The status is said by the review steps in the same timeline.
+HIDDEN_FIELDS = [
+    "version",
+    "updated_at",
+    "submitted_at",
+    "created_at",
+    "intent",
+    "name_key",
+    "status",
+]
 
 
 @dataclass
@@ -38,7 +47,11 @@ def history_entries(record: models.Model, steps=()) -> list[HistoryEntry]:
     names and its review `steps` (Transitions), in one timeline. A query per kind of row,
     whatever the history's length; related objects named in changes are fetched with one query
     per model."""
-    timeline = _entries(record.history.all(), record._meta.model)
+    timeline = [
+        entry
+        for entry in _entries(record.history.all(), record._meta.model)
+        if entry.changes or entry.kind != KINDS["~"]
+    ]
     for relation in _line_relations(type(record)):
         versions = relation.related_model.history.filter(**{relation.field.attname: record.pk})
         timeline += _entries(versions, relation.related_model, subject=True)

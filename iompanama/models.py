@@ -364,6 +364,16 @@ class ReviewableQuerySet(SiteScopedQuerySet):
             .exclude(content_changed_by(user, self.model))
         )
 
+    def with_approval_kind(self) -> "ReviewableQuerySet":
+        """`approval_kind`: how the record was last approved, in review or on import (a file
+        of official or historical data that no second person read)."""
+        last_approval = Transition.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+            to_status=ReviewStatus.APPROVED,
+        ).order_by("-pk")
+        return self.annotate(approval_kind=Subquery(last_approval.values("kind")[:1]))
+
     def with_last_return_reason(self) -> "ReviewableQuerySet":
         last_return = Transition.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model),

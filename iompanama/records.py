@@ -48,7 +48,9 @@ def record_list(
     ctx = {
         **(transfer_links or {}),
         "form": form,
-        **paginate(request, records.select_related("site", "created_by", *related)),
+        **paginate(
+            request, records.select_related("site", "created_by", *related).with_approval_kind()
+        ),
         "title": model._meta.verbose_name_plural,
         "create_url": model.create_url(),
         "may_create": may_enter_records(request.user, model),
@@ -69,13 +71,15 @@ def record_detail(
 ) -> HttpResponse:
     record = get_record_for_user(request.user, model, pk)
     transitions = list(record.transitions.select_related("by"))
+    review_refusal = record.review_refusal(request.user)
     ctx = {
         "record": record,
         "kind": model._meta.label_lower,
         "may_edit": record.may_edit(request.user),
         "edit_url": record.get_edit_url(),
         "may_submit": record.may_submit(request.user),
-        "may_review": record.may_review(request.user),
+        "review_refusal": review_refusal,
+        "may_review": review_refusal is None,
         "return_form": ReturnForm(),
         "transitions": transitions,
         "history": history_entries(record, transitions),

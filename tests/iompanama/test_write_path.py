@@ -112,7 +112,8 @@ class FourEyesTest(WritePathTestCase):
         donation.refresh_from_db()
         self.assertEqual(donation.status, ReviewStatus.SUBMITTED)
         self.assertFalse(donation.may_review(self.admin))
-        self.assertIn("You entered or changed this record", donation.review_refusal(self.admin))
+        page = self.client.get(donation.get_absolute_url())
+        self.assertContains(page, "You entered or changed this record")
         # The supervisor, who did not write it, sees the rewrite on the trail and approves it.
         self.assertTrue(donation.may_review(self.supervisor_a))
         edit = donation.transitions.get(kind=Transition.Kind.CONTENT)
@@ -218,6 +219,9 @@ class ImportWritePathTest(WritePathTestCase):
         self.login(self.admin)
         page = self.client.get(record.get_absolute_url())
         self.assertContains(page, digest)
+        # The figures' drill-down lists say which approved records no second person read.
+        listed = self.client.get(reverse("activities:reach_list"), {"status": "approved"})
+        self.assertContains(listed, "on import")
 
     def test_only_administrators_approve_on_import(self) -> None:
         with self.assertRaises(PermissionDenied):
