@@ -587,6 +587,7 @@ class Reviewable(MadeOnce, Versioned):
                         Transition.Kind.IMPORT_APPROVAL,
                     )
                 )
+        source = source or _("(not named)")
         reasons = {
             Transition.Kind.CONTENT: _("Imported from the file %(file)s.") % {"file": source},
             Transition.Kind.IMPORT_APPROVAL: _("Approved on import from the file %(file)s.")
