@@ -26,6 +26,8 @@ from iompanama.models import Province, Site
 
 
 class CommunicationReachForm(RecordForm):
+    entered_today = ("date",)
+
     class Meta:
         model = CommunicationReach
         fields = ["site", "date", "channel", "campaign", "people_reached"]
@@ -42,6 +44,8 @@ class CommunicationReachFilterForm(RecordFilterForm):
 
 
 class MedicalAttentionTallyForm(RecordForm):
+    entered_today = ("date",)
+
     class Meta:
         model = MedicalAttentionTally
         fields = ["site", "date", "women_adults", "men_adults", "girls", "boys", "total_attended"]
@@ -85,6 +89,8 @@ FlowByNationalityFormSet = forms.inlineformset_factory(
 
 
 class DonationForm(RecordForm):
+    entered_today = ("delivery_date",)
+
     class Meta:
         model = Donation
         fields = ["site", "delivery_date", "recipient", "donor", "receipt"]
@@ -116,6 +122,8 @@ class DonationFilterForm(RecordFilterForm):
 
 
 class TrainingSessionForm(RecordForm):
+    entered_today = ("start_date", "end_date")
+
     class Meta:
         model = TrainingSession
         fields = [

@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -46,6 +47,9 @@ class CommunicationReach(Reviewable):
     def __str__(self) -> str:
         return f"{self.campaign} ({self.get_channel_display()}, {self.date:%d/%m/%Y})"
 
+    def key_figures(self) -> str:
+        return _("%(people)s people reached") % {"people": _number(self.people_reached)}
+
 
 class MedicalAttentionTally(Reviewable):
     """Migrants in transit attended at one reception station (ETRM) on one day."""
@@ -83,6 +87,9 @@ class MedicalAttentionTally(Reviewable):
 
     def __str__(self) -> str:
         return f"{self.site}, {self.date:%d/%m/%Y}"
+
+    def key_figures(self) -> str:
+        return _("%(people)s people attended") % {"people": _number(self.total_attended)}
 
     def clean(self) -> None:
         errors = {
@@ -141,6 +148,9 @@ class MigrationFlowStatistic(Reviewable):
 
     def __str__(self) -> str:
         return f"{self.source} {self.month:%m/%Y}"
+
+    def key_figures(self) -> str:
+        return _("%(people)s people crossed") % {"people": _number(self.crossed_total)}
 
     def clean(self) -> None:
         errors = {
@@ -250,6 +260,13 @@ class Donation(Reviewable):
     def __str__(self) -> str:
         return f"{self.recipient} ({self.delivery_date:%d/%m/%Y})"
 
+    @classmethod
+    def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
+        return records.select_related("donor").prefetch_related("items")
+
+    def key_figures(self) -> str:
+        return "; ".join(f"{_number(item.quantity)} {item.unit}" for item in self.items.all())
+
     def item_lines(self) -> models.QuerySet["DonationItem"]:
         return self.items.select_related("category")
 
@@ -354,6 +371,9 @@ class TrainingSession(Reviewable):
     def __str__(self) -> str:
         return f"{self.title} ({self.start_date:%d/%m/%Y})"
 
+    def key_figures(self) -> str:
+        return _("%(people)s participants") % {"people": _number(self.participants)}
+
     def lock_dates(self, lines: list | None = None) -> list:
         return [self.start_date, self.end_date]
 
@@ -422,6 +442,15 @@ class SurveyRound(Reviewable):
 
     def __str__(self) -> str:
         return f"{self.site}, {self.month:%m/%Y}"
+
+    @classmethod
+    def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
+        return records.annotate(respondents=Count("responses"))
+
+    def key_figures(self) -> str:
+        return ngettext("%(count)s respondent", "%(count)s respondents", self.respondents) % {
+            "count": _number(self.respondents)
+        }
 
     def answer_counts(self) -> list[tuple[str, list[tuple[str, int, int | None]]]]:
         """Per question, each answer with its count and its percentage of those who answered
@@ -572,6 +601,11 @@ class FlowByNationality(RecordLine):
 
     def __str__(self) -> str:
         return f"{self.nationality.name}: {self.crossed}"
+
+
+def _number(value: int | None) -> str:
+    """A count as the reader's language writes it (157,214)."""
+    return number_format(value or 0, force_grouping=True)
 
 
 def _sum_error(message: str, parts: list[int | None], total: int | None) -> str | None:

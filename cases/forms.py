@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -32,8 +33,33 @@ def _search_field() -> forms.CharField:
     return forms.CharField(label=_("Name or document"), required=False, max_length=100, strip=True)
 
 
+class PersonSelect(forms.Select):
+    """A person field that lists nobody but the person chosen: the page stays small however
+    many people a site serves, and Tom Select (person-picker.js) finds the others as one types,
+    through `cases:people_search`."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        search = {
+            "data-person-search": reverse_lazy("cases:people_search"),
+            "data-placeholder": _("Type part of a name or document"),
+            "data-no-results": _("Nobody of your sites matches."),
+        }
+        super().__init__(search | (attrs or {}))
+
+    def optgroups(self, name, value, attrs=None):
+        everyone = self.choices
+        chosen = [pk for pk in value if str(pk).isdigit()]
+        people = everyone.queryset.filter(pk__in=chosen) if chosen else []
+        self.choices = [("", "---------"), *(everyone.choice(person) for person in people)]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = everyone
+
+
 def _offer_people(field: forms.ModelChoiceField, user: User) -> None:
-    """The people of the person's sites, told apart by more than their names."""
+    """The people of the person's sites, told apart by more than their names, found by typing."""
+    field.widget = PersonSelect()
     field.queryset = Beneficiary.objects.for_user(user)
     field.label_from_instance = Beneficiary.choice_label
 
@@ -41,6 +67,8 @@ def _offer_people(field: forms.ModelChoiceField, user: User) -> None:
 class BeneficiaryForm(RecordForm):
     """A person's data. A new person is saved only when no likely duplicate exists, or when
     the one entering them says that it is a different person."""
+
+    entered_today = ("consent_date",)
 
     not_a_duplicate = forms.BooleanField(
         label=_("This is a different person: save anyway"),
@@ -181,7 +209,7 @@ class LegalOrientationCaseFilterForm(CaseFilterForm):
     other_dates = (("sessions__date", _("Counselling session")),)
     orderings = [
         ("opened_on", _("Oldest first")),
-        ("beneficiary__family_names", _("Family names")),
+        ("beneficiary__sort_key", _("Family names")),
     ]
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", _("Any")), *LegalTopics.Topic.choices], required=False
@@ -198,7 +226,7 @@ class AVRCaseFilterForm(CaseFilterForm):
     other_dates = (("departure_date", _("Departure")),)
     orderings = [
         ("orientation_date", _("Oldest first")),
-        ("principal__family_names", _("Family names")),
+        ("principal__sort_key", _("Family names")),
         ("return_country", _("Country of return")),
     ]
     stage = forms.ChoiceField(
@@ -224,6 +252,7 @@ class CaseForm(RecordForm):
 
 
 class LegalOrientationCaseForm(CaseForm):
+    entered_today = ("opened_on",)
     beneficiary_fields = ("beneficiary",)
 
     class Meta:
@@ -262,6 +291,7 @@ CounsellingSessionFormSet = forms.inlineformset_factory(
 
 
 class AVRCaseForm(CaseForm):
+    entered_today = ("orientation_date",)
     beneficiary_fields = ("principal",)
 
     class Meta:

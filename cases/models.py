@@ -6,9 +6,10 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -31,6 +32,13 @@ def name_key(*parts: str) -> str:
     compare the same thing."""
     decomposed = unicodedata.normalize("NFKD", " ".join(parts))
     return "".join(char for char in decomposed if char.isalnum()).casefold()
+
+
+def sort_key(family_names: str, given_names: str) -> str:
+    """Names as Spanish sorts them, the same on every database: without accents and in lower
+    case ("Cárdenas" before "Chen", "Pérez" before "Prueba"), family names first."""
+    decomposed = unicodedata.normalize("NFKD", f"{family_names}\t{given_names}")
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def document_key(number: str) -> str:
@@ -85,6 +93,7 @@ class Beneficiary(MadeOnce, Versioned):
     given_names = models.CharField(_("given names"), max_length=150)
     family_names = models.CharField(_("family names"), max_length=150)
     name_key = models.CharField(max_length=300, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=310, db_index=True, editable=False, default="")
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     date_of_birth = models.DateField(
         _("date of birth"), null=True, blank=True, validators=[not_in_future]
@@ -142,7 +151,7 @@ class Beneficiary(MadeOnce, Versioned):
     ]
 
     class Meta:
-        ordering = ["family_names", "given_names", "pk"]
+        ordering = ["sort_key", "pk"]
         verbose_name = _("beneficiary")
         verbose_name_plural = _("beneficiaries")
         constraints = [
@@ -196,6 +205,7 @@ class Beneficiary(MadeOnce, Versioned):
     def update_keys(self) -> None:
         """The normalised name and document that duplicates and search compare."""
         self.name_key = name_key(self.given_names, self.family_names)
+        self.sort_key = sort_key(self.family_names, self.given_names)
         self.document_number = document_key(self.document_number)
 
     def register(self, *, by: User) -> None:
@@ -303,6 +313,15 @@ class LegalOrientationCase(LegalTopics, Reviewable):
 
     def __str__(self) -> str:
         return f"{self.beneficiary} ({self.opened_on:%d/%m/%Y})"
+
+    @classmethod
+    def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
+        return records.select_related("beneficiary").annotate(session_count=Count("sessions"))
+
+    def key_figures(self) -> str:
+        return ngettext(
+            "%(count)s session: %(topics)s", "%(count)s sessions: %(topics)s", self.session_count
+        ) % {"count": self.session_count, "topics": ", ".join(self.topics)}
 
     def clean(self) -> None:
         errors = {}
@@ -456,6 +475,17 @@ class AVRCase(Reviewable):
 
     def __str__(self) -> str:
         return f"{self.principal} → {self.return_country.name}"
+
+    @classmethod
+    def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
+        return records.select_related("principal").annotate(family_count=Count("family"))
+
+    def key_figures(self) -> str:
+        return ngettext(
+            "%(people)s person returning · %(stage)s",
+            "%(people)s people returning · %(stage)s",
+            self.family_count + 1,
+        ) % {"people": self.family_count + 1, "stage": self.current_stage}
 
     def clean(self) -> None:
         errors = {}

@@ -149,7 +149,7 @@ class BeneficiaryResource(SiteRowsResource):
             self._new_people.append((kwargs["row_number"] + 1, instance))
 
     def _updated_fields(self) -> list[str]:
-        return [*super()._updated_fields(), "name_key"]
+        return [*super()._updated_fields(), "name_key", "sort_key"]
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)

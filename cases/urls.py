@@ -17,6 +17,7 @@ urlpatterns = [
         name="beneficiary_import_template",
     ),
     path("beneficiaries/new/", views.beneficiary_create, name="beneficiary_create"),
+    path("beneficiaries/search/", views.people_search, name="people_search"),
     path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),
     *views.legal.urls("legal"),

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from cases.forms import (
@@ -42,6 +43,21 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/beneficiary_list.html", ctx)
 
 
+PEOPLE_FOUND = 20  # at a time: enough to choose from on a phone screen
+
+
+def people_search(request: HttpRequest) -> JsonResponse:
+    """The people of the person's sites whose names or document contain what was typed, for
+    the person picker of the case forms."""
+    require_record_viewing(request.user, Beneficiary)
+    text = request.GET.get("q", "").strip()[:100]
+    people = Beneficiary.objects.for_user(request.user).search(text) if len(text) >= 2 else []
+    results = [
+        {"value": person.pk, "text": person.choice_label()} for person in people[:PEOPLE_FOUND]
+    ]
+    return JsonResponse({"results": results})
+
+
 def beneficiary_export(request: HttpRequest, file_format: str) -> HttpResponse:
     return transfers.record_export(
         request, Beneficiary, BeneficiaryFilterForm, BeneficiaryResource, file_format
@@ -68,6 +84,12 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "legal_cases": visible_cases[LegalOrientationCase],
         "avr_cases": visible_cases[AVRCase].select_related("principal"),
         "history": history_entries(person),
+        "new_case_links": [
+            (_("New legal case"), f"{LegalOrientationCase.create_url()}?beneficiary={person.pk}"),
+            (_("New AVR case"), f"{AVRCase.create_url()}?principal={person.pk}"),
+        ]
+        if may_enter_records(request.user, LegalOrientationCase)
+        else [],
     }
     return render(request, "cases/beneficiary_detail.html", ctx)
 
@@ -89,9 +111,20 @@ def beneficiary_create(request: HttpRequest) -> HttpResponse:
                 raise
             return redirect(made)
         messages.success(request, _("Registered."))
-        return redirect(person)
+        return redirect(_back_to_case(request, person) or person)
     ctx = {"form": form, "title": _("Register a beneficiary")}
     return render(request, "cases/beneficiary_form.html", ctx)
+
+
+def _back_to_case(request: HttpRequest, person: Beneficiary) -> str:
+    """The case form the person was registered from, with them chosen, or ""."""
+    back = request.GET.get("back", "")
+    field = request.GET.get("field", "")
+    if not (back and field.isidentifier()):
+        return ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return ""
+    return f"{back.split('?')[0]}?{urlencode({field: person.pk})}"
 
 
 def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -49,6 +49,9 @@ class RecordForm(forms.ModelForm):
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     intent = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
+    # Dates that are usually the day of entry: a new form offers today.
+    entered_today: tuple[str, ...] = ()
+
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites_for(user)
@@ -57,6 +60,24 @@ class RecordForm(forms.ModelForm):
             del self.fields["intent"]
         else:
             self.fields["intent"].initial = uuid.uuid4()
+            if not self.is_bound:
+                self._offer_defaults(user)
+
+    def _offer_defaults(self, user: User) -> None:
+        """The site of the person's last entry of this kind, or their only site; today."""
+        sites = set(self.fields["site"].queryset.values_list("pk", flat=True))
+        last = (
+            self._meta.model.objects.filter(created_by=user)
+            .order_by("-pk")
+            .values_list("site", flat=True)
+            .first()
+        )
+        if last in sites:
+            self.initial.setdefault("site", last)
+        elif len(sites) == 1:
+            self.initial.setdefault("site", next(iter(sites)))
+        for name in self.entered_today:
+            self.initial.setdefault(name, datetime.date.today())
 
     def clean_intent(self) -> uuid.UUID | None:
         self.instance.intent = self.cleaned_data["intent"]

@@ -97,10 +97,14 @@ def record_create(
     """`formset_class`, an inline formset, edits the record's rows (items, family members) in
     the same form: the record and its rows are saved together or not at all."""
     require_record_entry(request.user, model)
-    form = form_class(request.POST or None, request.FILES or None, user=request.user)
+    # A link may choose a field ("new legal case" for a person): the form offers only what the
+    # person may choose, and validates what is posted.
+    form = form_class(
+        request.POST or None, request.FILES or None, user=request.user, initial=request.GET.dict()
+    )
     formset = _formset(request, formset_class, form.instance)
     title = _("New record: %(kind)s") % {"kind": model._meta.verbose_name}
-    ctx = {"form": form, "formset": formset, "title": title}
+    ctx = {"form": form, "formset": formset, "title": title, "may_send": True}
     made = made_before(request, model)
     if made:
         return redirect(made)
@@ -118,8 +122,18 @@ def record_create(
         if made is None:
             raise
         return redirect(made)
-    messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
+    if not _send_if_asked(request, record):
+        messages.success(request, _("Saved as a draft. Send it for review when it is complete."))
     return redirect(record)
+
+
+def _send_if_asked(request: HttpRequest, record: Reviewable) -> bool:
+    """ "Send for review" saves and submits in one action; whether it did."""
+    if request.POST.get("action") != "submit" or not record.may_submit(request.user):
+        return False
+    record.submit(by=request.user)
+    messages.success(request, _("Saved and sent for review."))
+    return True
 
 
 def made_before(request: HttpRequest, model: type[MadeOnce]) -> MadeOnce | None:
@@ -165,6 +179,10 @@ def record_edit(
         "formset": formset,
         "record": record,
         "title": _("Edit: %(record)s") % {"record": record},
+        "may_send": record.may_submit(request.user),
+        "return_reason": record.last_return_reason()
+        if record.status == ReviewStatus.RETURNED
+        else "",
     }
     if not _all_valid(form, formset):
         return render(request, template, ctx)
@@ -183,7 +201,7 @@ def record_edit(
         return render(request, template, ctx)
     if was_approved:
         messages.warning(request, _("Saved. The record changed, so it is back in review."))
-    else:
+    elif not _send_if_asked(request, record):
         messages.success(request, _("Saved."))
     return redirect(record)
 

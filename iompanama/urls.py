@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/<str:kind>/<int:pk>/submit/", views.submit, name="submit"),
     path("review/<str:kind>/<int:pk>/approve/", views.approve, name="approve"),
     path("review/<str:kind>/<int:pk>/return/", views.return_to_author, name="return"),
+    path("review/", views.review_queue, name="review_queue"),
     path("review/bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("locks/", views.period_locks, name="period_locks"),
     path("locks/<int:pk>/unlock/", views.unlock_period, name="unlock_period"),

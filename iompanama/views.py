@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from iompanama import review
 from iompanama.access import get_record_for_user, may_enter_records, reviewable_model
 from iompanama.access import reviewable_models as all_reviewable_models
 from iompanama.forms import ReturnForm, UnlockForm
@@ -23,19 +24,21 @@ from iompanama.models import (
     User,
 )
 
-# Returned first: those are waiting for their author.
-OPEN_STATUS_ORDER = [ReviewStatus.RETURNED, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]
-
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    entries_by_status = _open_entries_by_status(user)
+    may_review = user.has_perm("iompanama.review_records")
+    open_entries = review.open_entries(
+        user, shown=review.SHOW_ALL if "all" in request.GET else review.SHOWN
+    )
+    queue, waiting = review.review_queue(user, limit=review.SHOWN) if may_review else ([], 0)
     ctx = {
-        "entries_by_status": entries_by_status,
-        "has_open_entries": any(entries for _label, entries in entries_by_status),
+        "open_entries": open_entries,
+        "has_open_entries": any(group.total for group in open_entries),
         "approved_counts": _approved_counts(user),
-        "review_queue": _review_queue(user) if user.has_perm("iompanama.review_records") else None,
-        "may_review": user.has_perm("iompanama.review_records"),
+        "review_queue": queue,
+        "waiting": waiting,
+        "may_review": may_review,
         "return_form": ReturnForm(),
         "new_record_links": [
             (model._meta.verbose_name, model.create_url())
@@ -44,22 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "iompanama/home.html", ctx)
-
-
-def _open_entries_by_status(user: User) -> list[tuple[str, list]]:
-    entries = []
-    for model in all_reviewable_models().values():
-        entries += (
-            model.objects.for_user(user)
-            .authored_by(user)
-            .exclude(status=ReviewStatus.APPROVED)
-            .with_last_return_reason()
-            .select_related("site")
-        )
-    return [
-        (status.label, [entry for entry in entries if entry.status == status])
-        for status in OPEN_STATUS_ORDER
-    ]
 
 
 def _approved_counts(user: User) -> list[tuple[str, str, int]]:
@@ -73,12 +60,21 @@ def _approved_counts(user: User) -> list[tuple[str, str, int]]:
     return counts
 
 
-def _review_queue(user: User) -> list:
-    """Everything submitted at the person's sites, oldest first, across every kind of record."""
-    queue = []
-    for model in all_reviewable_models().values():
-        queue += model.objects.reviewable_by(user).select_related("site", "created_by")
-    return sorted(queue, key=lambda record: (record.submitted_at, record.pk))
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Everything the person may review, oldest first, filtered, with each record's key
+    figures, to approve one by one or several at once."""
+    if not request.user.has_perm("iompanama.review_records"):
+        raise PermissionDenied
+    form = review.QueueFilterForm(request.GET or None, user=request.user)
+    queue, waiting = review.review_queue(request.user, form)
+    ctx = {
+        "form": form,
+        "review_queue": queue,
+        "waiting": waiting,
+        "return_form": ReturnForm(),
+        "here": request.get_full_path(),
+    }
+    return render(request, "iompanama/review_queue.html", ctx)
 
 
 @login_not_required
@@ -154,7 +150,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("Not approved: %(why)s") % {"why": refusal})
     if not chosen:
         messages.info(request, _("Tick the records to approve first."))
-    return redirect("home")
+    return _back(request, None)
 
 
 def _step(request: HttpRequest, step, done_message: str) -> None:
@@ -175,7 +171,7 @@ def _back(request: HttpRequest, record) -> HttpResponse:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
-    return redirect(record)
+    return redirect(record or "home")
 
 
 def period_locks(request: HttpRequest) -> HttpResponse:

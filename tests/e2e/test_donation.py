@@ -43,7 +43,7 @@ def test_field_staff_log_a_donation_and_see_why_the_supervisor_returned_it(
         page.fill(f"input[name={row}-quantity]", quantity)
         page.fill(f"input[name={row}-unit]", unit)
     page.screenshot(path=tmp_path / "donation-form.png", full_page=True)
-    page.get_by_role("button", name="Guardar").click()
+    page.get_by_role("button", name="Guardar como borrador").click()
 
     for _category, description, _quantity, _unit in ITEMS:
         expect(page.locator("#items")).to_contain_text(description)

@@ -70,6 +70,8 @@ EXPECTATIONS = {
     "approve": _row("post", LOGIN, 403, 404, 302, 302, 404),
     "return": _row("post", LOGIN, 403, 404, 302, 302, 404, {"reason": "Falta la fecha"}),
     "bulk_approve": _row("post", LOGIN, 403, 403, 302, 302, 403),
+    "review_queue": _row("get", LOGIN, 403, 403, 200, 200, 403),
+    "cases:people_search": RECORD_LIST,
     "period_locks": _row("get", LOGIN, 403, 403, 403, 200, 403),
     "unlock_period": _row("post", LOGIN, 403, 403, 403, 302, 403, {"reason": "Corrección"}),
     "relock_period": _row("post", LOGIN, 403, 403, 403, 302, 403),

@@ -47,12 +47,15 @@ class FieldStaffHomeTest(PersonasTestCase):
     def test_the_page_makes_the_same_queries_for_1_and_30_entries(self) -> None:
         self.login(self.field_a)
         make_reach(self.darien, self.field_a)
-        with self.assertNumQueries(9 + 2 * KINDS):
+        with self.assertNumQueries(9 + 3 * KINDS):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(9 + 2 * KINDS):
-            self.client.get(reverse("home"))
+        with self.assertNumQueries(9 + 3 * KINDS):
+            response = self.client.get(reverse("home"))
+        submitted = response.context["open_entries"][2]
+        self.assertEqual((submitted.total, len(submitted.entries)), (29, 5))
+        self.assertContains(response, "?all=1")
 
 
 class SupervisorHomeTest(PersonasTestCase):
@@ -78,13 +81,16 @@ class SupervisorHomeTest(PersonasTestCase):
     def test_the_queue_makes_the_same_queries_for_1_and_30_records(self) -> None:
         self.login(self.supervisor_a)
         make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(9 + 3 * KINDS):
+        with self.assertNumQueries(9 + 5 * KINDS):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(9 + 3 * KINDS):
+        with self.assertNumQueries(9 + 5 * KINDS):
             response = self.client.get(reverse("home"))
-        self.assertEqual(len(response.context["review_queue"]), 30)
+        # The home page shows the oldest few; the queue's page has them all.
+        self.assertEqual(
+            (len(response.context["review_queue"]), response.context["waiting"]), (5, 30)
+        )
 
 
 class OtherHomesTest(PersonasTestCase):

@@ -7,5 +7,6 @@ document.querySelectorAll("[data-formset]").forEach(function (box) {
   box.querySelector("[data-formset-add]").addEventListener("click", function () {
     rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, total.value));
     total.value = Number(total.value) + 1;
+    rows.lastElementChild.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
   });
 });

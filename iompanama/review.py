@@ -1,0 +1,120 @@
+"""What waits for a person: their own open entries, and the records they may review, across
+every kind of record, with a fixed number of queries per kind whatever the number of rows."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iompanama.access import reviewable_models
+from iompanama.forms import sites_for
+from iompanama.models import ReviewStatus, User
+
+SHOWN = 5  # entries of each status on the home page, before "see all"
+SHOW_ALL = 100  # "see all": a page's worth; the record lists have the rest
+QUEUE_PAGE = 50  # records of the queue on one page: the oldest first
+
+# Returned first: those are waiting for their author.
+OPEN_STATUS_ORDER = [ReviewStatus.RETURNED, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]
+
+
+@dataclass
+class OpenEntries:
+    status: ReviewStatus
+    total: int = 0
+    entries: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+
+def open_entries(user: User, shown: int = SHOWN) -> list[OpenEntries]:
+    """The person's entries not yet approved, by status (returned first), the `shown` most
+    recently changed of each, and how many there are."""
+    by_status = {status: OpenEntries(status) for status in OPEN_STATUS_ORDER}
+    newest_of_status = Window(
+        RowNumber(), partition_by=F("status"), order_by=F("updated_at").desc()
+    )
+    for model in reviewable_models().values():
+        mine = model.objects.for_user(user).authored_by(user).exclude(status=ReviewStatus.APPROVED)
+        counts = mine.aggregate(
+            **{status: Count("pk", filter=Q(status=status)) for status in OPEN_STATUS_ORDER}
+        )
+        for status, total in counts.items():
+            by_status[status].total += total
+        first = (
+            mine.with_last_return_reason()
+            .select_related("site")
+            .annotate(rank=newest_of_status)
+            .filter(rank__lte=shown)
+        )
+        for entry in first:
+            by_status[entry.status].entries.append(entry)
+    for group in by_status.values():
+        group.entries = sorted(group.entries, key=lambda e: e.updated_at, reverse=True)[:shown]
+    return list(by_status.values())
+
+
+class QueueFilterForm(forms.Form):
+    """Narrows the review queue: a kind of record, a site, an author, how long it has waited."""
+
+    kind = forms.ChoiceField(label=_("Kind of record"), required=False)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
+    author = forms.ModelChoiceField(label=_("Entered by"), queryset=None, required=False)
+    waiting = forms.TypedChoiceField(
+        label=_("Waiting for"),
+        coerce=int,
+        required=False,
+        empty_value=0,
+        choices=[
+            ("", _("Any time")),
+            (3, _("More than 3 days")),
+            (7, _("More than a week")),
+            (14, _("More than two weeks")),
+        ],
+    )
+
+    def __init__(self, data, *, user: User) -> None:
+        super().__init__(data)
+        models = reviewable_models()
+        self.fields["kind"].choices = [
+            ("", _("All")),
+            *((kind, model._meta.verbose_name_plural) for kind, model in models.items()),
+        ]
+        self.fields["site"].queryset = sites_for(user)
+        authors = User.objects.filter(is_active=True).order_by("first_name", "username")
+        if not user.is_administrator:
+            authors = authors.filter(sites__in=user.site_ids).distinct()
+        self.fields["author"].queryset = authors
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        lookups = {"site": data["site"], "created_by": data["author"]}
+        if data["waiting"]:
+            waited = timezone.now() - datetime.timedelta(days=data["waiting"])
+            lookups["submitted_at__lt"] = waited
+        return {key: value for key, value in lookups.items() if value}
+
+
+def review_queue(user: User, form: QueueFilterForm | None = None, limit: int = QUEUE_PAGE):
+    """What the person may review, oldest first across every kind of record: the first
+    `limit` with what each one's line shows, and how many there are in all."""
+    filters = form.filters() if form else {}
+    kind = form.cleaned_data.get("kind") if form and form.is_valid() else ""
+    queue, total = [], 0
+    for label, model in reviewable_models().items():
+        if kind and kind != label:
+            continue
+        waiting = model.objects.reviewable_by(user).filter(**filters)
+        total += waiting.count()
+        first = model.for_queue(waiting.select_related("site", "created_by"))[:limit]
+        queue += first
+    queue.sort(key=lambda record: (record.submitted_at, record.pk))
+    return queue[:limit], total
