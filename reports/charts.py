@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from pygal.style import Style
 
+from reports.figures import half_up
+
 SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 IOM_STYLE = Style(
     background="white",
@@ -90,7 +92,7 @@ def participants_by_sex(workshop: dict) -> SafeString:
 
 def survey_answers(survey: dict) -> SafeString:
     chart = pygal.HorizontalBar(
-        **_config(range=(0, 100), legend_at_bottom=True, value_formatter=lambda v: f"{v:.0f}%")
+        **_config(range=(0, 100), legend_at_bottom=True, value_formatter=lambda v: f"{half_up(v)}%")
     )
     chart.title = _("Flow monitoring survey (%)")
     for label, value in _numbers(

@@ -10,6 +10,7 @@ Lists of groups are `[{"code": ..., "value": ...}]`, largest first where they ar
 import calendar
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
@@ -74,6 +75,21 @@ class Period:
 def _year_earlier(day: datetime.date) -> datetime.date:
     # 29 February a year earlier is the 28th.
     return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+
+
+def half_up(value: "int | float | Decimal", digits: int = 0) -> "int | float":
+    """The one rounding rule of every figure, on the page and in the files: halves go up
+    (62.5 → 63), as people round by hand; Python's round() sends them to the even neighbour."""
+    # str(): a float read back from a published version rounds as it is written (62.45, not
+    # the binary 62.4499...).
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return int(rounded) if digits == 0 else float(rounded)
+
+
+def percent(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, to one decimal: the page shows it whole."""
+    return half_up(Decimal(100 * part) / Decimal(whole), 1) if whole else None
 
 
 def _groups(rows, code: str, value: str = "value") -> list[dict]:
@@ -210,12 +226,12 @@ def migration_flows(period: Period) -> dict:
     return {
         "crossed": crossed,
         "crossed_previous_year": before,
-        "ratio": round(crossed / before, 2) if before else None,
+        "ratio": half_up(Decimal(crossed) / Decimal(before), 3) if before else None,
         "by_age": {"adults": sums["adults"], "minors": sums["minors"]},
         "by_sex": {"female": sums["women"], "male": sums["men"]},
         "percent_by_age": {
-            "adults": _percent(sums["adults"], crossed),
-            "minors": _percent(sums["minors"], crossed),
+            "adults": percent(sums["adults"], crossed),
+            "minors": percent(sums["minors"], crossed),
         },
         "by_month": [
             {
@@ -230,10 +246,6 @@ def migration_flows(period: Period) -> dict:
         if sums["latest_publication"]
         else None,
     }
-
-
-def _percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
 
 
 # "quantity by item category": sum of item quantities of donations delivered in P.
@@ -318,11 +330,11 @@ def flow_survey(period: Period) -> dict:
     ).values_list("code", flat=True)
     return {
         **counts,
-        "percent_family_friends": _percent(counts["family_friends"], counts["respondents"]),
-        "percent_without_pathways_info": _percent(
+        "percent_family_friends": percent(counts["family_friends"], counts["respondents"]),
+        "percent_without_pathways_info": percent(
             counts["without_pathways_info"], counts["pathways_answered"]
         ),
-        "percent_without_dangers_info": _percent(
+        "percent_without_dangers_info": percent(
             counts["without_dangers_info"], counts["dangers_answered"]
         ),
         "first_reasons": _groups(reasons, "first_reason"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from activities.models import SurveyResponse
 from reports import charts
 from reports.disclosure import SMALL, WITHHELD
+from reports.figures import half_up
 
 register = template.Library()
 
@@ -33,9 +34,17 @@ def bilingual(entry: dict) -> str:
 
 @register.filter
 def percent(value) -> str:
+    """A percentage as the factsheet writes it: whole. It rounds the published one-decimal
+    value, so the page agrees with the JSON a reader can check it against."""
     if isinstance(value, int | float):
-        return f"{value}%"
+        return f"{half_up(value)}%"
     return figure(value)
+
+
+@register.filter
+def times(ratio: float) -> str:
+    """A ratio as people say it: "2.1 times"."""
+    return f"{half_up(ratio, 1)}"
 
 
 @register.filter
