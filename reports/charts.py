@@ -106,11 +106,19 @@ def survey_answers(survey: dict) -> SafeString:
     return _svg(chart)
 
 
+CHARTS = {
+    "returnees": (returnees_by_nationality, "avr"),
+    "crossings": (crossings_by_month, "migration_flows"),
+    "donations": (donations_by_category, "donations"),
+    "participants": (participants_by_sex, "workshops_migrants"),
+    "survey": (survey_answers, "flow_survey"),
+}
+
+
 def all_charts(figures: dict) -> dict[str, SafeString]:
+    """The charts of the sections that have data: no empty chart stands for a missing one."""
     return {
-        "returnees": returnees_by_nationality(figures["avr"]),
-        "crossings": crossings_by_month(figures["migration_flows"]),
-        "donations": donations_by_category(figures["donations"]),
-        "participants": participants_by_sex(figures["workshops_migrants"]),
-        "survey": survey_answers(figures["flow_survey"]),
+        name: draw(figures[section])
+        for name, (draw, section) in CHARTS.items()
+        if figures[section] is not None
     }

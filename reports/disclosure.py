@@ -30,8 +30,11 @@ def count(value):
     return SMALL if is_small(value) else value
 
 
-def cells(values: dict) -> dict:
-    """A disaggregation of people whose total is shown elsewhere (rules 1 and 3)."""
+def cells(values: dict | None) -> dict | None:
+    """A disaggregation of people whose total is shown elsewhere (rules 1 and 3); None (not
+    recorded) stays None."""
+    if values is None:
+        return None
     shown = {key: count(value) for key, value in values.items()}
     hidden = [key for key, value in values.items() if is_small(value)]
     if not hidden:
@@ -67,37 +70,50 @@ def share(part: int, whole: int, percent: int | None):
 
 
 def publishable(figures: dict) -> dict:
-    """The public version of `reports.figures.factsheet(...)`."""
+    """The public version of `reports.figures.factsheet(...)`; a section with no data (None)
+    stays None."""
     public = copy.deepcopy(figures)
-    legal = public["legal_orientation"]
+    for key, protect in PROTECTIONS.items():
+        if public[key] is not None:
+            protect(public[key], figures[key])
+    return public
+
+
+def _legal_orientation(legal: dict, exact: dict) -> None:
     legal["people"] = count(legal["people"])
     # Topics overlap (one person, several topics): each is protected as a count of its own.
     legal["by_topic"] = {topic: count(n) for topic, n in legal["by_topic"].items()}
     legal["by_sex"] = cells(legal["by_sex"])
-    for key in ("workshops_migrants", "workshops_partners"):
-        workshop = public[key]
-        workshop["participants"] = count(workshop["participants"])
-        workshop["by_sex"] = cells(workshop["by_sex"])
-        workshop["by_age"] = cells(workshop["by_age"])
-    avr = public["avr"]
+
+
+def _workshops(workshop: dict, exact: dict) -> None:
+    workshop["participants"] = count(workshop["participants"])
+    workshop["by_sex"] = cells(workshop["by_sex"])
+    workshop["by_age"] = cells(workshop["by_age"])
+
+
+def _avr(avr: dict, exact: dict) -> None:
     avr["returned"] = count(avr["returned"])
     avr["guided"] = count(avr["guided"])
     avr["returned_by_nationality"] = ranking(avr["returned_by_nationality"])
-    flows = public["migration_flows"]
+
+
+def _migration_flows(flows: dict, exact: dict) -> None:
     flows["by_age"] = cells(flows["by_age"])
     flows["by_sex"] = cells(flows["by_sex"])
-    crossed = figures["migration_flows"]["crossed"]
     for group, percent in flows["percent_by_age"].items():
-        part = figures["migration_flows"]["by_age"][group]
-        flows["percent_by_age"][group] = share(part, crossed, percent)
-    medical = public["medical_attention"]
+        flows["percent_by_age"][group] = share(exact["by_age"][group], exact["crossed"], percent)
+
+
+def _medical_attention(medical: dict, exact: dict) -> None:
     medical["attended"] = count(medical["attended"])
     medical["by_group"] = cells(medical["by_group"])
     by_province = cells({row["code"]: row["value"] for row in medical["by_province"]})
     for row in medical["by_province"]:
         row["value"] = by_province[row["code"]]
-    survey = public["flow_survey"]
-    exact = figures["flow_survey"]
+
+
+def _flow_survey(survey: dict, exact: dict) -> None:
     shares = [
         ("percent_family_friends", "family_friends", "respondents"),
         ("percent_without_pathways_info", "without_pathways_info", "pathways_answered"),
@@ -111,7 +127,22 @@ def publishable(figures: dict) -> dict:
     survey["respondents"] = count(exact["respondents"])
     survey["first_reasons"] = ranking(survey["first_reasons"])
     survey["second_reasons"] = ranking(survey["second_reasons"])
-    reach = public["communications"]
+
+
+def _communications(reach: dict, exact: dict) -> None:
     reach["reached"] = count(reach["reached"])
     reach["by_channel"] = ranking(reach["by_channel"])
-    return public
+
+
+# The sections that count people, and how each is protected (in place, from its exact figures).
+# Item quantities, donors and the mission profile count no people and are left as they are.
+PROTECTIONS = {
+    "legal_orientation": _legal_orientation,
+    "workshops_migrants": _workshops,
+    "avr": _avr,
+    "migration_flows": _migration_flows,
+    "medical_attention": _medical_attention,
+    "flow_survey": _flow_survey,
+    "workshops_partners": _workshops,
+    "communications": _communications,
+}

@@ -5,6 +5,9 @@ reference entries in both languages) computed by the database with aggregate que
 approved records only. `factsheet(period)` gathers them in the order of the reference factsheet:
 the staff page, the published versions, the exports and the tests all read this one structure.
 Lists of groups are `[{"code": ..., "value": ...}]`, largest first where they are rankings.
+
+Missing is not zero: a section with no approved record behind it in the period is None ("no
+data for this period"), and a breakdown some records did not give is None ("not recorded").
 """
 
 import calendar
@@ -98,7 +101,7 @@ def _groups(rows, code: str, value: str = "value") -> list[dict]:
 
 # "migrants who received legal orientation and advice, by topic":
 # distinct beneficiaries with a counselling session in P.
-def legal_orientation(period: Period) -> dict:
+def legal_orientation(period: Period) -> dict | None:
     sessions = CounsellingSession.objects.filter(
         case__in=LegalOrientationCase.objects.approved(),
         date__range=(period.start, period.end),
@@ -115,6 +118,8 @@ def legal_orientation(period: Period) -> dict:
             for sex in ("female", "male", "other")
         },
     )
+    if not counts["people"]:
+        return None
     return {
         "people": counts["people"],
         "by_topic": {t: counts[f"topic_{t}"] for t in ("migration", "work", "family")},
@@ -133,7 +138,7 @@ AUDIENCES = {
 }
 
 
-def workshops(period: Period, audience: str) -> dict:
+def workshops(period: Period, audience: str) -> dict | None:
     sessions = (
         TrainingSession.objects.approved()
         .in_period(period.start, period.end)
@@ -141,6 +146,8 @@ def workshops(period: Period, audience: str) -> dict:
     )
     sums = sessions.aggregate(
         sessions=Count("pk"),
+        # Age groups are optional on a session: summed only when every session gave them.
+        sessions_with_ages=Count("pk", filter=Q(adults__isnull=False)),
         female=Coalesce(Sum("women"), 0),
         male=Coalesce(Sum("men"), 0),
         other=Coalesce(Sum("other_or_not_stated"), 0),
@@ -153,14 +160,15 @@ def workshops(period: Period, audience: str) -> dict:
         .order_by("code")
         .values("code", "name_es", "name_en")
     )
+    if not sums["sessions"]:
+        return None
     by_sex = {sex: sums[sex] for sex in ("female", "male", "other")}
+    by_age = {"children_adolescents": sums["children_adolescents"], "adults": sums["adults"]}
     return {
         "participants": sum(by_sex.values()),
         "sessions": sums["sessions"],
         "by_sex": by_sex,
-        "by_age": {"children_adolescents": sums["children_adolescents"], "adults": sums["adults"]}
-        if audience == "migrants"
-        else {},
+        "by_age": by_age if sums["sessions_with_ages"] == sums["sessions"] else None,
         "topics": list(topics),
     }
 
@@ -169,7 +177,7 @@ def workshops(period: Period, audience: str) -> dict:
 # departure date is in P. "people guided on the process": people whose orientation date is in
 # P and who had not departed by the end of P. "main nationalities of returnees": returnees in
 # P by nationality, largest first (the small ones become "other" in public: see disclosure).
-def avr(period: Period) -> dict:
+def avr(period: Period) -> dict | None:
     cases = AVRCase.objects.approved()
     departed = cases.filter(departure_date__range=(period.start, period.end))
     principals = departed.values("principal__nationality").annotate(value=Count("pk"))
@@ -190,6 +198,8 @@ def avr(period: Period) -> dict:
         .filter(Q(departure_date__isnull=True) | Q(departure_date__gt=period.end))
         .aggregate(principals=Count("pk", distinct=True), family=Count("family"))
     )
+    if not by_nationality and not guided["principals"]:
+        return None
     ranking = sorted(by_nationality.items(), key=lambda item: (-item[1], item[0]))
     return {
         "returned": sum(by_nationality.values()),
@@ -201,12 +211,15 @@ def avr(period: Period) -> dict:
 # "migrants who crossed the Darién, the same months a year earlier, and the ratio":
 # SNM monthly statistics for the months of P and of P minus one year.
 # "the split shown as percentages": the adults/minors (or sex) disaggregation of the same statistic.
-def migration_flows(period: Period) -> dict:
+def migration_flows(period: Period) -> dict | None:
     earlier = period.previous_year()
     statistics = MigrationFlowStatistic.objects.approved()
     this_year = Q(month__range=(period.start, period.end))
     last_year = Q(month__range=(earlier.start, earlier.end))
     sums = statistics.aggregate(
+        statistics=Count("pk", filter=this_year),
+        # The SNM does not always split by sex: the split is summed only when every month has it.
+        with_sex=Count("pk", filter=this_year & Q(women__isnull=False)),
         crossed=Coalesce(Sum("crossed_total", filter=this_year), 0),
         crossed_previous_year=Coalesce(Sum("crossed_total", filter=last_year), 0),
         adults=Coalesce(Sum("adults", filter=this_year), 0),
@@ -222,13 +235,17 @@ def migration_flows(period: Period) -> dict:
         .values("month")
         .annotate(value=Sum("crossed_total"))
     }
+    if not sums["statistics"]:
+        return None
     crossed, before = sums["crossed"], sums["crossed_previous_year"]
     return {
         "crossed": crossed,
         "crossed_previous_year": before,
         "ratio": half_up(Decimal(crossed) / Decimal(before), 3) if before else None,
         "by_age": {"adults": sums["adults"], "minors": sums["minors"]},
-        "by_sex": {"female": sums["women"], "male": sums["men"]},
+        "by_sex": {"female": sums["women"], "male": sums["men"]}
+        if sums["with_sex"] == sums["statistics"]
+        else None,
         "percent_by_age": {
             "adults": percent(sums["adults"], crossed),
             "minors": percent(sums["minors"], crossed),
@@ -249,7 +266,7 @@ def migration_flows(period: Period) -> dict:
 
 
 # "quantity by item category": sum of item quantities of donations delivered in P.
-def donations(period: Period) -> dict:
+def donations(period: Period) -> dict | None:
     delivered = Donation.objects.approved().in_period(period.start, period.end)
     rows = (
         DonationItem.objects.filter(donation__in=delivered)
@@ -257,6 +274,8 @@ def donations(period: Period) -> dict:
         .annotate(value=Sum("quantity"))
         .order_by("-value", "category__code")
     )
+    if not rows:
+        return None
     return {
         "by_category": [
             {
@@ -271,7 +290,7 @@ def donations(period: Period) -> dict:
 
 
 # "migrants in transit attended at ETRMs, by province": sum of tallies in P.
-def medical_attention(period: Period) -> dict:
+def medical_attention(period: Period) -> dict | None:
     tallies = MedicalAttentionTally.objects.approved().in_period(period.start, period.end)
     by_province = (
         tallies.values("site__province__code", "site__province__name")
@@ -279,11 +298,14 @@ def medical_attention(period: Period) -> dict:
         .order_by("site__province__code")
     )
     groups = tallies.aggregate(
+        tallies=Count("pk"),
         women_adults=Coalesce(Sum("women_adults"), 0),
         men_adults=Coalesce(Sum("men_adults"), 0),
         girls=Coalesce(Sum("girls"), 0),
         boys=Coalesce(Sum("boys"), 0),
     )
+    if not groups.pop("tallies"):
+        return None
     return {
         "attended": sum(groups.values()),
         "by_province": [
@@ -301,7 +323,7 @@ def medical_attention(period: Period) -> dict:
 # DTM: "% whose main information came from family and friends who migrated; % without
 # information on regular pathways; % without enough information on the dangers; reasons for
 # migrating, ranked": respondent rows of the survey rounds in P, over those who answered.
-def flow_survey(period: Period) -> dict:
+def flow_survey(period: Period) -> dict | None:
     rounds = SurveyRound.objects.approved().in_period(period.start, period.end)
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")
@@ -314,6 +336,8 @@ def flow_survey(period: Period) -> dict:
         dangers_answered=Count("pk", filter=answered_dangers),
         without_dangers_info=Count("pk", filter=Q(dangers_info="no")),
     )
+    if not counts["respondents"]:
+        return None
     reasons = (
         responses.values("first_reason")
         .annotate(value=Count("pk"))
@@ -344,7 +368,7 @@ def flow_survey(period: Period) -> dict:
 
 
 # "people reached through digital media": sum of reach records in P.
-def communications(period: Period) -> dict:
+def communications(period: Period) -> dict | None:
     by_channel = (
         CommunicationReach.objects.approved()
         .in_period(period.start, period.end)
@@ -353,6 +377,8 @@ def communications(period: Period) -> dict:
         .order_by("-value", "channel")
     )
     groups = _groups(by_channel, "channel")
+    if not groups:
+        return None
     return {"reached": sum(group["value"] for group in groups), "by_channel": groups}
 
 
