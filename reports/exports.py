@@ -71,12 +71,17 @@ def rows(figures: dict) -> list[dict]:
     return result
 
 
-def to_csv(figures: dict, hxl: bool = False) -> str:
+def to_csv(figures: dict, hxl: bool = False, superseded: dict | None = None) -> str:
+    """The rows of `figures`; a superseded version starts with rows saying by which version,
+    when and why, so that a file read on its own cannot pass for the current one."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([name for name, _tag in COLUMNS])
     if hxl:
         writer.writerow([tag for _name, tag in COLUMNS])
+    period = figures["period"]
+    for key, value in (superseded or {}).items():
+        writer.writerow([period["start"], period["end"], f"superseded.{key}", "", "", value])
     for row in rows(figures):
         writer.writerow([row[name] for name, _tag in COLUMNS])
     return out.getvalue()

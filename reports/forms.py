@@ -13,3 +13,27 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data
+
+
+class PublishForm(PeriodForm):
+    """Confirms a preview: the warnings acknowledged, and a correction's reason."""
+
+    WARNINGS = [
+        ("pending", _("Records still pending review")),
+        ("no_data", _("Sections with no data")),
+        ("not_ended", _("Period not ended")),
+        ("flows_missing", _("Migration flow statistic missing")),
+    ]
+
+    acknowledged = forms.MultipleChoiceField(
+        label=_("I have read these warnings"),
+        choices=WARNINGS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Readers of this version and of the one it corrects see it."),
+    )

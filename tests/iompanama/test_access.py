@@ -112,6 +112,13 @@ EXPECTATIONS = {
     "cases:avr_edit": RECORD_EDIT,
     # Figures with their records: supervisors and administrators; publishing: administrators.
     "reports:figures": _row("get", LOGIN, 403, 403, 200, 200, 403),
+    # Publishing: a preview (page and PDF) first, for administrators.
+    **{
+        name: _row(
+            "get", LOGIN, 403, 403, 403, 200, 403, {"start": "2023-07-01", "end": "2023-09-30"}
+        )
+        for name in ("reports:preview", "reports:preview_pdf")
+    },
     "reports:publish": _row(
         "post", LOGIN, 403, 403, 403, 302, 403, {"start": "2023-07-01", "end": "2023-09-30"}
     ),

@@ -74,5 +74,5 @@ class FiguresPageTest(DatasetTestCase):
             self.assertEqual(self.get(user).status_code, 403)
 
     def test_only_administrators_are_offered_publishing(self) -> None:
-        self.assertNotContains(self.get(self.supervisor_a), reverse("reports:publish"))
-        self.assertContains(self.get(self.admin), reverse("reports:publish"))
+        self.assertNotContains(self.get(self.supervisor_a), reverse("reports:preview"))
+        self.assertContains(self.get(self.admin), reverse("reports:preview"))
