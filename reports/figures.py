@@ -31,7 +31,7 @@ from activities.models import (
     TrainingTopic,
 )
 from cases.models import AVRCase, AVRFamilyMember, CounsellingSession, LegalOrientationCase
-from iompanama.models import Province
+from iompanama.models import Province, User
 from reports.models import MissionProfile
 
 
@@ -95,15 +95,22 @@ def percent(part: int, whole: int) -> float | None:
     return half_up(Decimal(100 * part) / Decimal(whole), 1) if whole else None
 
 
+def approved(model, user: User | None):
+    """The approved records a figure counts: of every site for the public factsheet, of the
+    sites `user` sees for the staff figures page."""
+    records = model.objects.for_user(user) if user is not None else model.objects
+    return records.approved()
+
+
 def _groups(rows, code: str, value: str = "value") -> list[dict]:
     return [{"code": str(row[code]), "value": row[value] or 0} for row in rows]
 
 
 # "migrants who received legal orientation and advice, by topic":
 # distinct beneficiaries with a counselling session in P.
-def legal_orientation(period: Period) -> dict | None:
+def legal_orientation(period: Period, user: User | None = None) -> dict | None:
     sessions = CounsellingSession.objects.filter(
-        case__in=LegalOrientationCase.objects.approved(),
+        case__in=approved(LegalOrientationCase, user),
         date__range=(period.start, period.end),
     )
     person = "case__beneficiary"
@@ -138,9 +145,9 @@ AUDIENCES = {
 }
 
 
-def workshops(period: Period, audience: str) -> dict | None:
+def workshops(period: Period, audience: str, user: User | None = None) -> dict | None:
     sessions = (
-        TrainingSession.objects.approved()
+        approved(TrainingSession, user)
         .in_period(period.start, period.end)
         .filter(AUDIENCES[audience])
     )
@@ -177,8 +184,8 @@ def workshops(period: Period, audience: str) -> dict | None:
 # departure date is in P. "people guided on the process": people whose orientation date is in
 # P and who had not departed by the end of P. "main nationalities of returnees": returnees in
 # P by nationality, largest first (the small ones become "other" in public: see disclosure).
-def avr(period: Period) -> dict | None:
-    cases = AVRCase.objects.approved()
+def avr(period: Period, user: User | None = None) -> dict | None:
+    cases = approved(AVRCase, user)
     departed = cases.filter(departure_date__range=(period.start, period.end))
     principals = departed.values("principal__nationality").annotate(value=Count("pk"))
     family = (
@@ -211,9 +218,9 @@ def avr(period: Period) -> dict | None:
 # "migrants who crossed the Darién, the same months a year earlier, and the ratio":
 # SNM monthly statistics for the months of P and of P minus one year.
 # "the split shown as percentages": the adults/minors (or sex) disaggregation of the same statistic.
-def migration_flows(period: Period) -> dict | None:
+def migration_flows(period: Period, user: User | None = None) -> dict | None:
     earlier = period.previous_year()
-    statistics = MigrationFlowStatistic.objects.approved()
+    statistics = approved(MigrationFlowStatistic, user)
     this_year = Q(month__range=(period.start, period.end))
     last_year = Q(month__range=(earlier.start, earlier.end))
     sums = statistics.aggregate(
@@ -266,8 +273,8 @@ def migration_flows(period: Period) -> dict | None:
 
 
 # "quantity by item category": sum of item quantities of donations delivered in P.
-def donations(period: Period) -> dict | None:
-    delivered = Donation.objects.approved().in_period(period.start, period.end)
+def donations(period: Period, user: User | None = None) -> dict | None:
+    delivered = approved(Donation, user).in_period(period.start, period.end)
     rows = (
         DonationItem.objects.filter(donation__in=delivered)
         .values("category__code", "category__name_es", "category__name_en")
@@ -290,8 +297,8 @@ def donations(period: Period) -> dict | None:
 
 
 # "migrants in transit attended at ETRMs, by province": sum of tallies in P.
-def medical_attention(period: Period) -> dict | None:
-    tallies = MedicalAttentionTally.objects.approved().in_period(period.start, period.end)
+def medical_attention(period: Period, user: User | None = None) -> dict | None:
+    tallies = approved(MedicalAttentionTally, user).in_period(period.start, period.end)
     by_province = (
         tallies.values("site__province__code", "site__province__name")
         .annotate(value=Sum("total_attended"))
@@ -323,8 +330,8 @@ def medical_attention(period: Period) -> dict | None:
 # DTM: "% whose main information came from family and friends who migrated; % without
 # information on regular pathways; % without enough information on the dangers; reasons for
 # migrating, ranked": respondent rows of the survey rounds in P, over those who answered.
-def flow_survey(period: Period) -> dict | None:
-    rounds = SurveyRound.objects.approved().in_period(period.start, period.end)
+def flow_survey(period: Period, user: User | None = None) -> dict | None:
+    rounds = approved(SurveyRound, user).in_period(period.start, period.end)
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")
     answered_dangers = ~Q(dangers_info="no_answer")
@@ -368,9 +375,9 @@ def flow_survey(period: Period) -> dict | None:
 
 
 # "people reached through digital media": sum of reach records in P.
-def communications(period: Period) -> dict | None:
+def communications(period: Period, user: User | None = None) -> dict | None:
     by_channel = (
-        CommunicationReach.objects.approved()
+        approved(CommunicationReach, user)
         .in_period(period.start, period.end)
         .values("channel")
         .annotate(value=Sum("people_reached"))
@@ -383,8 +390,8 @@ def communications(period: Period) -> dict | None:
 
 
 # "direct and general donors": donors of the period's donations, as admins list them.
-def donors(period: Period) -> list[dict]:
-    delivered = Donation.objects.approved().in_period(period.start, period.end)
+def donors(period: Period, user: User | None = None) -> list[dict]:
+    delivered = approved(Donation, user).in_period(period.start, period.end)
     return list(
         Donor.objects.filter(donations__in=delivered)
         .distinct()
@@ -410,19 +417,20 @@ def mission_profile(period: Period) -> dict | None:
     }
 
 
-def factsheet(period: Period) -> dict:
-    """Every figure of the period, exact, in the order of the reference factsheet."""
+def factsheet(period: Period, user: User | None = None) -> dict:
+    """Every figure of the period, exact, in the order of the reference factsheet: of every
+    site, or of the sites `user` sees, so that each figure is the sum of its drill-down list."""
     return {
         "period": period.as_dict(),
         "mission": mission_profile(period),
-        "legal_orientation": legal_orientation(period),
-        "workshops_migrants": workshops(period, "migrants"),
-        "avr": avr(period),
-        "migration_flows": migration_flows(period),
-        "donations": donations(period),
-        "medical_attention": medical_attention(period),
-        "flow_survey": flow_survey(period),
-        "workshops_partners": workshops(period, "partners"),
-        "communications": communications(period),
-        "donors": donors(period),
+        "legal_orientation": legal_orientation(period, user),
+        "workshops_migrants": workshops(period, "migrants", user),
+        "avr": avr(period, user),
+        "migration_flows": migration_flows(period, user),
+        "donations": donations(period, user),
+        "medical_attention": medical_attention(period, user),
+        "flow_survey": flow_survey(period, user),
+        "workshops_partners": workshops(period, "partners", user),
+        "communications": communications(period, user),
+        "donors": donors(period, user),
     }

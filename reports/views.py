@@ -35,8 +35,9 @@ def _chosen_period(request: HttpRequest) -> tuple[PeriodForm, Period]:
 
 
 def figures_page(request: HttpRequest) -> HttpResponse:
-    """Exact figures of any period for supervisors and administrators, each with a link to the
-    approved records behind it and how many of its records still wait for review."""
+    """Exact figures of any period, each with a link to the approved records behind it and how
+    many of its records still wait for review: of every site for administrators, of their own
+    sites for supervisors and field staff, so that a figure always equals its list."""
     _require(request.user, "reports.view_figures")
     form, period = _chosen_period(request)
     sections = []
@@ -54,7 +55,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
                 "pending": visible.pending_review().count(),
             }
         )
-    data = figures.factsheet(period)
+    data = figures.factsheet(period, request.user)
     today = timezone.localdate()
     quarter = Period.quarter_of(today)
     ctx = {
