@@ -1,6 +1,7 @@
 """The factsheet's charts, drawn on the server as SVG so the page needs no JavaScript and the
-PDF shows the same pictures. Each takes figures as `reports.figures` returns them (exact or
-publishable: groups shown as "fewer than 5" are not drawn)."""
+PDF shows the same pictures. Each takes a section's figures as `reports.figures` returns them
+(exact or publishable: groups shown as "fewer than 5" are not drawn); reports/sections.py says
+which section has which chart."""
 
 import re
 
@@ -55,6 +56,8 @@ def name_of(entry: dict) -> str:
 
 
 def returnees_by_nationality(avr: dict) -> SafeString:
+    if not avr["returned_by_nationality"]:
+        return mark_safe("")  # people were guided, none returned: nothing to draw
     chart = pygal.HorizontalBar(**_config(show_legend=False))
     chart.title = _("Main nationalities of returnees")
     for label, value in _numbers(
@@ -104,21 +107,3 @@ def survey_answers(survey: dict) -> SafeString:
     ):
         chart.add(label, value)
     return _svg(chart)
-
-
-CHARTS = {
-    "returnees": (returnees_by_nationality, "avr"),
-    "crossings": (crossings_by_month, "migration_flows"),
-    "donations": (donations_by_category, "donations"),
-    "participants": (participants_by_sex, "workshops_migrants"),
-    "survey": (survey_answers, "flow_survey"),
-}
-
-
-def all_charts(figures: dict) -> dict[str, SafeString]:
-    """The charts of the sections that have data: no empty chart stands for a missing one."""
-    return {
-        name: draw(figures[section])
-        for name, (draw, section) in CHARTS.items()
-        if figures[section] is not None
-    }

@@ -12,7 +12,9 @@ Rules (DOMAIN.md: nobody can be singled out from public numbers):
    up to 5 or more.
 4. A percentage is shown only when neither the group nor the rest of those who answered is
    small; otherwise the percentage, with the total, would give the small group back.
-Figures that count no people (item quantities, donors, the mission profile) are left as they are.
+Each section that counts people names its rule (a `protect_...` function below) where it is
+declared, in reports/sections.py; figures that count no people (item quantities, donors, the
+mission profile) are left as they are.
 """
 
 import copy
@@ -72,40 +74,42 @@ def share(part: int, whole: int, percent: int | None):
 def publishable(figures: dict) -> dict:
     """The public version of `reports.figures.factsheet(...)`; a section with no data (None)
     stays None."""
+    from reports.sections import SECTIONS
+
     public = copy.deepcopy(figures)
-    for key, protect in PROTECTIONS.items():
-        if public[key] is not None:
-            protect(public[key], figures[key])
+    for key, section in SECTIONS.items():
+        if section.protect is not None and public[key] is not None:
+            section.protect(public[key], figures[key])
     return public
 
 
-def _legal_orientation(legal: dict, exact: dict) -> None:
+def protect_legal_orientation(legal: dict, exact: dict) -> None:
     legal["people"] = count(legal["people"])
     # Topics overlap (one person, several topics): each is protected as a count of its own.
     legal["by_topic"] = {topic: count(n) for topic, n in legal["by_topic"].items()}
     legal["by_sex"] = cells(legal["by_sex"])
 
 
-def _workshops(workshop: dict, exact: dict) -> None:
+def protect_workshops(workshop: dict, exact: dict) -> None:
     workshop["participants"] = count(workshop["participants"])
     workshop["by_sex"] = cells(workshop["by_sex"])
     workshop["by_age"] = cells(workshop["by_age"])
 
 
-def _avr(avr: dict, exact: dict) -> None:
+def protect_avr(avr: dict, exact: dict) -> None:
     avr["returned"] = count(avr["returned"])
     avr["guided"] = count(avr["guided"])
     avr["returned_by_nationality"] = ranking(avr["returned_by_nationality"])
 
 
-def _migration_flows(flows: dict, exact: dict) -> None:
+def protect_migration_flows(flows: dict, exact: dict) -> None:
     flows["by_age"] = cells(flows["by_age"])
     flows["by_sex"] = cells(flows["by_sex"])
     for group, percent in flows["percent_by_age"].items():
         flows["percent_by_age"][group] = share(exact["by_age"][group], exact["crossed"], percent)
 
 
-def _medical_attention(medical: dict, exact: dict) -> None:
+def protect_medical_attention(medical: dict, exact: dict) -> None:
     medical["attended"] = count(medical["attended"])
     medical["by_group"] = cells(medical["by_group"])
     by_province = cells({row["code"]: row["value"] for row in medical["by_province"]})
@@ -113,7 +117,7 @@ def _medical_attention(medical: dict, exact: dict) -> None:
         row["value"] = by_province[row["code"]]
 
 
-def _flow_survey(survey: dict, exact: dict) -> None:
+def protect_flow_survey(survey: dict, exact: dict) -> None:
     shares = [
         ("percent_family_friends", "family_friends", "respondents"),
         ("percent_without_pathways_info", "without_pathways_info", "pathways_answered"),
@@ -129,20 +133,6 @@ def _flow_survey(survey: dict, exact: dict) -> None:
     survey["second_reasons"] = ranking(survey["second_reasons"])
 
 
-def _communications(reach: dict, exact: dict) -> None:
+def protect_communications(reach: dict, exact: dict) -> None:
     reach["reached"] = count(reach["reached"])
     reach["by_channel"] = ranking(reach["by_channel"])
-
-
-# The sections that count people, and how each is protected (in place, from its exact figures).
-# Item quantities, donors and the mission profile count no people and are left as they are.
-PROTECTIONS = {
-    "legal_orientation": _legal_orientation,
-    "workshops_migrants": _workshops,
-    "avr": _avr,
-    "migration_flows": _migration_flows,
-    "medical_attention": _medical_attention,
-    "flow_survey": _flow_survey,
-    "workshops_partners": _workshops,
-    "communications": _communications,
-}

@@ -401,7 +401,8 @@ def donors(period: Period, user: User | None = None) -> list[dict]:
 
 
 # "staff, offices, regions, sites, areas of work": the mission profile valid at the end of P.
-def mission_profile(period: Period) -> dict | None:
+def mission_profile(period: Period, user: User | None = None) -> dict | None:
+    """The same for everyone: the mission as a whole."""
     profile = MissionProfile.objects.valid_on(period.end)
     if profile is None:
         return None
@@ -420,17 +421,7 @@ def mission_profile(period: Period) -> dict | None:
 def factsheet(period: Period, user: User | None = None) -> dict:
     """Every figure of the period, exact, in the order of the reference factsheet: of every
     site, or of the sites `user` sees, so that each figure is the sum of its drill-down list."""
-    return {
-        "period": period.as_dict(),
-        "mission": mission_profile(period),
-        "legal_orientation": legal_orientation(period, user),
-        "workshops_migrants": workshops(period, "migrants", user),
-        "avr": avr(period, user),
-        "migration_flows": migration_flows(period, user),
-        "donations": donations(period, user),
-        "medical_attention": medical_attention(period, user),
-        "flow_survey": flow_survey(period, user),
-        "workshops_partners": workshops(period, "partners", user),
-        "communications": communications(period, user),
-        "donors": donors(period, user),
-    }
+    from reports.sections import SECTIONS
+
+    figures = {key: section.figures(period, user=user) for key, section in SECTIONS.items()}
+    return {"period": period.as_dict(), **figures}

@@ -1,11 +1,17 @@
-"""The factsheet's sections as readers and staff name them, with the records behind each.
+"""The factsheet's sections, each declared once: what the figures, the staff page and its
+drill-down, the publish preview, disclosure control, the charts, the files and the page read.
 
-The staff page and the publish preview read the records behind a section (drill-down links,
-pending counts); the list of changes of a correction reads the names, so that a reader sees
-"Communications · people reached through digital media", never `communications.reached`."""
+A section has a key (its place in the figures), the part of the factsheet it appears under,
+the function that computes it, the records behind it, whether it counts people and then its
+disclosure rule, its chart and its template (`reports/sections/<key>.html`). A section that
+counts people without a disclosure rule cannot be declared: it would be published exact.
+"""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,32 +26,188 @@ from activities.models import (
     TrainingSession,
 )
 from cases.models import AVRCase, LegalOrientationCase
+from reports import charts, disclosure, figures
 
 
 @dataclass(frozen=True)
 class Section:
+    key: str
+    part: str
     title: Promise
+    # (period, user=None) -> the section's exact figures, or None when it has no data.
+    figures: Callable
+    counts_people: bool
+    # Makes the exact figures publishable, in place: (public copy, exact) -> None.
+    protect: Callable[[dict, dict], None] | None = None
     # The records behind the section, and the date it counts them by when it is not the
     # record's own (see figures.py): legal cases by session, AVR cases by departure.
     model: type[Model] | None = None
     dates_of: str = ""
+    chart: Callable | None = None
+    subtitle: Promise | str = ""
+    # The mission profile and the donors are left out when there are none, not "no data".
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        if self.counts_people and self.protect is None:
+            raise ImproperlyConfigured(
+                f"The section {self.key} counts people but has no disclosure rule."
+            )
+
+    @property
+    def template(self) -> str:
+        return f"reports/sections/{self.key}.html"
 
 
-SECTIONS = {
-    "mission": Section(_("IOM in Panama")),
-    "legal_orientation": Section(_("Legal orientation"), LegalOrientationCase, "sessions__date"),
-    "workshops_migrants": Section(
-        _("Workshops for migrants and host communities"), TrainingSession
+# The parts of the reference factsheet, in its order, under their headings.
+PARTS = {
+    "mission": _("IOM in Panama"),
+    "residents": _(
+        "Assistance to migrants residing in the country and members of host communities"
     ),
-    "avr": Section(_("Assisted Voluntary Return"), AVRCase, "departure_date"),
-    "migration_flows": Section(_("Migrants who crossed the Darién"), MigrationFlowStatistic),
-    "donations": Section(_("Donations"), Donation),
-    "medical_attention": Section(_("Medical attention"), MedicalAttentionTally),
-    "flow_survey": Section(_("Flow Monitoring Survey (DTM)"), SurveyRound),
-    "workshops_partners": Section(_("Workshops for partners"), TrainingSession),
-    "communications": Section(_("Communications"), CommunicationReach),
-    "donors": Section(_("Donors"), Donation),
+    "operations": _("Operations and emergencies"),
+    "dtm": _("Displacement Tracking Matrix (DTM)"),
+    "capacities": _("Strengthening of capacities"),
+    "communications": _("Communications"),
+    "donors": _("IOM Panama appreciates the contributions of our direct and general donors"),
 }
+
+_SECTIONS = [
+    Section(
+        "mission",
+        "mission",
+        _("IOM in Panama"),
+        figures.mission_profile,
+        counts_people=False,  # staff headcounts the mission publishes itself
+        optional=True,
+    ),
+    Section(
+        "legal_orientation",
+        "residents",
+        _("Legal orientation"),
+        figures.legal_orientation,
+        counts_people=True,
+        protect=disclosure.protect_legal_orientation,
+        model=LegalOrientationCase,
+        dates_of="sessions__date",
+    ),
+    Section(
+        "workshops_migrants",
+        "residents",
+        _("Workshops for migrants and host communities"),
+        partial(figures.workshops, audience="migrants"),
+        counts_people=True,
+        protect=disclosure.protect_workshops,
+        model=TrainingSession,
+        chart=charts.participants_by_sex,
+        subtitle=_("Workshops/Training sessions for migrants and members of host communities"),
+    ),
+    Section(
+        "avr",
+        "residents",
+        _("Assisted Voluntary Return"),
+        figures.avr,
+        counts_people=True,
+        protect=disclosure.protect_avr,
+        model=AVRCase,
+        dates_of="departure_date",
+        chart=charts.returnees_by_nationality,
+        subtitle=_("Assisted Voluntary Return"),
+    ),
+    Section(
+        "migration_flows",
+        "operations",
+        _("Migrants who crossed the Darién"),
+        figures.migration_flows,
+        counts_people=True,
+        protect=disclosure.protect_migration_flows,
+        model=MigrationFlowStatistic,
+        chart=charts.crossings_by_month,
+    ),
+    Section(
+        "donations",
+        "operations",
+        _("Donations"),
+        figures.donations,
+        counts_people=False,  # quantities of items
+        model=Donation,
+        chart=charts.donations_by_category,
+        subtitle=_("Donations"),
+    ),
+    Section(
+        "medical_attention",
+        "operations",
+        _("Medical attention"),
+        figures.medical_attention,
+        counts_people=True,
+        protect=disclosure.protect_medical_attention,
+        model=MedicalAttentionTally,
+        subtitle=_("Medical attention"),
+    ),
+    Section(
+        "flow_survey",
+        "dtm",
+        _("Flow Monitoring Survey (DTM)"),
+        figures.flow_survey,
+        counts_people=True,
+        protect=disclosure.protect_flow_survey,
+        model=SurveyRound,
+        chart=charts.survey_answers,
+    ),
+    Section(
+        "workshops_partners",
+        "capacities",
+        _("Workshops for partners"),
+        partial(figures.workshops, audience="partners"),
+        counts_people=True,
+        protect=disclosure.protect_workshops,
+        model=TrainingSession,
+        subtitle=_(
+            "Workshops/Training sessions for government, civil society, and private sector partners"
+        ),
+    ),
+    Section(
+        "communications",
+        "communications",
+        _("Communications"),
+        figures.communications,
+        counts_people=True,
+        protect=disclosure.protect_communications,
+        model=CommunicationReach,
+    ),
+    Section(
+        "donors",
+        "donors",
+        _("Donors"),
+        figures.donors,
+        counts_people=False,  # institutions
+        model=Donation,
+        optional=True,
+    ),
+]
+SECTIONS = {section.key: section for section in _SECTIONS}
+
+
+def layout(figures: dict, records: dict | None = None) -> list[dict]:
+    """The sections of `figures` (exact or publishable) as the page shows them: each with its
+    part's heading, its figures (None: "no data for this period"), its chart drawn in the
+    current language and, on the staff page, its drill-down `records`."""
+    items = []
+    for section in SECTIONS.values():
+        figure = figures[section.key]
+        if section.optional and not figure:
+            continue
+        items.append(
+            {
+                "section": section,
+                "part_title": PARTS[section.part],
+                "figure": figure,
+                "records": (records or {}).get(section.key),
+                "chart": section.chart(figure) if section.chart and figure is not None else "",
+            }
+        )
+    return items
+
 
 FIGURE_NAMES = {
     "people": _("people who received legal orientation"),

@@ -11,12 +11,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import charts, figures
+from reports import figures
 from reports.exports import to_csv, workbook
 from reports.figures import Period
 from reports.forms import PeriodForm, PublishForm
 from reports.models import PublishedFactsheet, PublishingRefused, warnings
-from reports.sections import SECTIONS
+from reports.sections import SECTIONS, layout
 
 
 def _require(user, permission: str) -> None:
@@ -63,7 +63,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "period": period,
         "figures": data,
         "sections": {section["key"]: section for section in sections},
-        "charts": charts.all_charts(data),
+        "layout": layout(data, {section["key"]: section for section in sections}),
         "presets": [
             (_("This quarter so far"), Period(quarter.start, today)),
             (_("Previous quarter"), Period.quarter_of(quarter.start - datetime.timedelta(days=1))),
@@ -188,7 +188,7 @@ def _render_factsheet(
         ctx = {
             "version": version,
             "figures": version.figures,
-            "charts": charts.all_charts(version.figures),
+            "layout": layout(version.figures),
             **(extra() if extra else {}),
         }
         return render(request, template, ctx)

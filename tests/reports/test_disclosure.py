@@ -1,9 +1,12 @@
 """No group of fewer than 5 people is published on its own, nor can be worked out."""
 
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import get_template
 from django.test import SimpleTestCase
 
 from reports import figures
 from reports.disclosure import SMALL, WITHHELD, cells, publishable, ranking, share
+from reports.sections import SECTIONS, Section
 from tests.reports.dataset import Q3, DatasetTestCase
 
 
@@ -82,3 +85,18 @@ class PublishableFactsheetTest(DatasetTestCase):
         exact = figures.factsheet(Q3)
         publishable(exact)
         self.assertEqual(exact["avr"]["returned"], 4)
+
+
+class DeclaredOnceTest(SimpleTestCase):
+    def test_a_section_counting_people_cannot_be_declared_without_a_disclosure_rule(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "no disclosure rule"):
+            Section("new", "residents", "New", figures.communications, counts_people=True)
+
+    def test_only_item_quantities_donors_and_the_mission_are_published_unprotected(self):
+        unprotected = {key for key, s in SECTIONS.items() if s.protect is None}
+        self.assertEqual(unprotected, {"mission", "donations", "donors"})
+
+    def test_every_section_has_its_text(self) -> None:
+        for section in SECTIONS.values():
+            with self.subTest(section.key):
+                get_template(section.template)  # its text exists
