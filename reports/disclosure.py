@@ -12,12 +12,21 @@ Rules (DOMAIN.md: nobody can be singled out from public numbers):
    up to 5 or more.
 4. A percentage is shown only when neither the group nor the rest of those who answered is
    small; otherwise the percentage, with the total, would give the small group back.
+5. Differencing across versions (linked tables, see DISCLOSURE.md): before a version is
+   published, `audit_linked` tries every pair and triple of it with published versions whose
+   periods nest or overlap; where adding and subtracting a people count of each gives the count
+   of a set of days (e.g. 1 Jul-5 Aug minus 1 Jul-4 Aug gives 5 August) between 1 and 4, the
+   new version withholds that count with its complement (rule 3's table, or the whole section
+   for a total). Public periods are whole months (PublishedFactsheet.publish), which keeps the
+   overlapping versions few.
 Each section that counts people names its rule (a `protect_...` function below) where it is
 declared, in reports/sections.py; figures that count no people (item quantities, donors, the
 mission profile) are left as they are.
 """
 
 import copy
+import datetime
+import itertools
 
 SMALL = "<5"  # shown as "fewer than 5"
 WITHHELD = "x"  # hidden only so that a small group can't be recomputed by subtraction
@@ -136,3 +145,104 @@ def protect_flow_survey(survey: dict, exact: dict) -> None:
 def protect_communications(reach: dict, exact: dict) -> None:
     reach["reached"] = count(reach["reached"])
     reach["by_channel"] = ranking(reach["by_channel"])
+
+
+def people_cells(figures: dict) -> dict[tuple[str, str, str], object]:
+    """Every published count of people, by (section, figure, group); the sections say which
+    of their figures count people."""
+    from reports.sections import SECTIONS
+
+    found = {}
+    for key, section in SECTIONS.items():
+        data = figures.get(key)
+        for name in section.people_cells if data else ():
+            value = data.get(name)
+            if isinstance(value, dict):
+                found |= {(key, name, group): n for group, n in value.items()}
+            elif isinstance(value, list):
+                found |= {(key, name, entry["code"]): entry["value"] for entry in value}
+            elif value is not None:
+                found[(key, name, "")] = value
+    return found
+
+
+def _withhold(figures: dict, section: str, name: str) -> None:
+    """Withholds a table: the shown numbers of one breakdown, or of a total and every breakdown
+    of its section (they add up to it)."""
+    from reports.sections import SECTIONS
+
+    data = figures[section]
+    names = [name]
+    if not isinstance(data[name], dict | list):
+        names += [n for n in SECTIONS[section].people_cells if isinstance(data[n], dict | list)]
+    for n in names:
+        value = data[n]
+        if isinstance(value, dict):
+            data[n] = {g: WITHHELD if isinstance(v, int) else v for g, v in value.items()}
+        elif isinstance(value, list):
+            for entry in value:
+                entry["value"] = WITHHELD if isinstance(entry["value"], int) else entry["value"]
+        elif isinstance(value, int):
+            data[n] = WITHHELD
+
+
+def _span(figures: dict) -> tuple[datetime.date, datetime.date]:
+    period = figures["period"]
+    return datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
+
+
+def _set_of_days(spans: list[tuple], signs: tuple[int, ...]) -> int:
+    """+1 when adding and subtracting the periods with these signs counts exactly a non-empty
+    set of days (each day 0 or 1 times), -1 when it counts minus such a set, 0 otherwise."""
+    bounds = sorted({day for start, end in spans for day in (start, end + datetime.timedelta(1))})
+    weights = [
+        sum(sign for (start, end), sign in zip(spans, signs, strict=True) if start <= a <= end)
+        for a in bounds[:-1]
+    ]
+    if set(weights) == {0, 1} or set(weights) == {1}:
+        return 1
+    if set(weights) == {0, -1} or set(weights) == {-1}:
+        return -1
+    return 0
+
+
+def _linked(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def audit_linked(candidate: dict, published: list[tuple[int, dict]]) -> list[dict]:
+    """Withholds, in `candidate`, each count of people that a pair or triple of it with
+    `published` versions (id, figures) would give as 1-4 by adding and subtracting; returns
+    what it withheld and against which versions, to explain a correction later."""
+    span = _span(candidate)
+    # Versions that share days with the candidate, or with one that does: the only ones whose
+    # sums and differences with it can make a set of days.
+    near = [(pk, figures, _span(figures)) for pk, figures in published]
+    near = [v for v in near if _linked(v[2], span)] + [
+        v for v in near if not _linked(v[2], span) and any(_linked(v[2], w[2]) for w in near)
+    ]
+    withheld = []
+    cells_of = {pk: people_cells(figures) for pk, figures, _span in near}
+    candidate_cells = people_cells(candidate)
+    for size in (1, 2):
+        for group in itertools.combinations(near, size):
+            spans = [span, *(v[2] for v in group)]
+            for signs in itertools.product((1, -1), repeat=size):
+                direction = _set_of_days(spans, (1, *signs))
+                if not direction:
+                    continue
+                others = [cells_of[v[0]] for v in group]
+                for cell, value in list(candidate_cells.items()):
+                    values = [value, *(other.get(cell) for other in others)]
+                    if not all(isinstance(v, int) for v in values):
+                        continue
+                    derived = direction * sum(
+                        sign * v for sign, v in zip((1, *signs), values, strict=True)
+                    )
+                    if is_small(derived):
+                        _withhold(candidate, cell[0], cell[1])
+                        candidate_cells = people_cells(candidate)
+                        withheld.append(
+                            {"cell": ".".join(filter(None, cell)), "with": [v[0] for v in group]}
+                        )
+    return withheld

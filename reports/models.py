@@ -79,6 +79,10 @@ class PublishedFactsheet(models.Model):
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     # Why this version corrects the previous one; readers of both see it.
     reason = models.TextField(_("reason for the correction"), blank=True)
+    # Counts withheld only because, with published versions, they would give a small group by
+    # subtraction (disclosure.audit_linked): which, and against which versions. Kept for staff
+    # to explain a later correction; the public sees only the withheld marks.
+    linked_suppressions = models.JSONField(_("withheld against other versions"), default=list)
 
     objects = FactsheetQuerySet.as_manager()
 
@@ -122,15 +126,19 @@ class PublishedFactsheet(models.Model):
     @classmethod
     def preview(cls, start, end) -> "PublishedFactsheet":
         """The version that publishing now would make, unsaved: what the preview shows."""
-        from reports.disclosure import publishable
+        from reports.disclosure import audit_linked, publishable
         from reports.figures import Period, factsheet
 
         latest = cls.objects.of_period(start, end).order_by("-version").first()
+        figures = publishable(factsheet(Period(start, end)))
+        # Every published version, superseded ones too: they stay public.
+        withheld = audit_linked(figures, list(cls.objects.values_list("pk", "figures")))
         return cls(
             start=start,
             end=end,
             version=latest.version + 1 if latest else 1,
-            figures=publishable(factsheet(Period(start, end))),
+            figures=figures,
+            linked_suppressions=withheld,
         )
 
     @classmethod

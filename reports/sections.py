@@ -39,6 +39,9 @@ class Section:
     counts_people: bool
     # Makes the exact figures publishable, in place: (public copy, exact) -> None.
     protect: Callable[[dict, dict], None] | None = None
+    # The figures that count people (totals, breakdowns, rankings): what the audit against
+    # published versions compares (disclosure.audit_linked).
+    people_cells: tuple[str, ...] = ()
     # The records behind the section, and the date it counts them by when it is not the
     # record's own (see figures.py): legal cases by session, AVR cases by departure.
     model: type[Model] | None = None
@@ -49,7 +52,7 @@ class Section:
     optional: bool = False
 
     def __post_init__(self) -> None:
-        if self.counts_people and self.protect is None:
+        if self.counts_people and (self.protect is None or not self.people_cells):
             raise ImproperlyConfigured(
                 f"The section {self.key} counts people but has no disclosure rule."
             )
@@ -88,6 +91,7 @@ _SECTIONS = [
         figures.legal_orientation,
         counts_people=True,
         protect=disclosure.protect_legal_orientation,
+        people_cells=("people", "by_topic", "by_sex"),
         model=LegalOrientationCase,
         dates_of="sessions__date",
     ),
@@ -98,6 +102,7 @@ _SECTIONS = [
         partial(figures.workshops, audience="migrants"),
         counts_people=True,
         protect=disclosure.protect_workshops,
+        people_cells=("participants", "by_sex", "by_age"),
         model=TrainingSession,
         chart=charts.participants_by_sex,
         subtitle=_("Workshops/Training sessions for migrants and members of host communities"),
@@ -109,6 +114,7 @@ _SECTIONS = [
         figures.avr,
         counts_people=True,
         protect=disclosure.protect_avr,
+        people_cells=("returned", "guided", "returned_by_nationality"),
         model=AVRCase,
         dates_of="departure_date",
         chart=charts.returnees_by_nationality,
@@ -121,6 +127,7 @@ _SECTIONS = [
         figures.migration_flows,
         counts_people=True,
         protect=disclosure.protect_migration_flows,
+        people_cells=("crossed", "by_age", "by_sex", "by_month"),
         model=MigrationFlowStatistic,
         chart=charts.crossings_by_month,
     ),
@@ -141,6 +148,7 @@ _SECTIONS = [
         figures.medical_attention,
         counts_people=True,
         protect=disclosure.protect_medical_attention,
+        people_cells=("attended", "by_group", "by_province"),
         model=MedicalAttentionTally,
         subtitle=_("Medical attention"),
     ),
@@ -151,6 +159,7 @@ _SECTIONS = [
         figures.flow_survey,
         counts_people=True,
         protect=disclosure.protect_flow_survey,
+        people_cells=("respondents", "first_reasons", "second_reasons"),
         model=SurveyRound,
         chart=charts.survey_answers,
     ),
@@ -161,6 +170,7 @@ _SECTIONS = [
         partial(figures.workshops, audience="partners"),
         counts_people=True,
         protect=disclosure.protect_workshops,
+        people_cells=("participants", "by_sex", "by_age"),
         model=TrainingSession,
         subtitle=_(
             "Workshops/Training sessions for government, civil society, and private sector partners"
@@ -173,6 +183,7 @@ _SECTIONS = [
         figures.communications,
         counts_people=True,
         protect=disclosure.protect_communications,
+        people_cells=("reached", "by_channel"),
         model=CommunicationReach,
     ),
     Section(

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     """Gives field staff the figures page: the figures of their own sites."""
 
     dependencies = [
-        ("reports", "0003_correction_reason"),
+        ("reports", "0003_correction_reason_and_linked_suppressions"),
         ("activities", "0010_flow_sex_split_optional"),
     ]
     operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]
