@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from pygal.style import Style
 
+from reports.disclosure import SMALL, WITHHELD
 from reports.figures import half_up
 
 SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
@@ -33,6 +34,7 @@ def _config(**options) -> dict:
         "height": 300,
         "print_values": True,
         "no_data_text": _("No data"),
+        "truncate_legend": -1,
         **options,
     }
 
@@ -43,8 +45,18 @@ def _svg(chart) -> SafeString:
     return mark_safe(svg)  # noqa: S308 - drawn by pygal from numbers and escaped labels
 
 
-def _numbers(rows: list[tuple[str, object]]) -> list[tuple[str, int]]:
-    return [(label, value) for label, value in rows if isinstance(value, int | float)]
+def _add(chart, rows: list[tuple[str, object]]) -> bool:
+    """Draws the shown numbers; a hidden one ("fewer than 5", withheld) is named in the legend
+    and not drawn, so no share is drawn that the table hides. False when nothing is drawn."""
+    hidden = {SMALL: _("fewer than 5"), WITHHELD: _("withheld")}
+    drawn = False
+    for label, value in rows:
+        if isinstance(value, int | float):
+            chart.add(label, value)
+            drawn = True
+        elif value in hidden:
+            chart.add(f"{label}: {hidden[value]}", None)
+    return drawn
 
 
 def country_name(code: str) -> str:
@@ -56,15 +68,10 @@ def name_of(entry: dict) -> str:
 
 
 def returnees_by_nationality(avr: dict) -> SafeString:
-    if not avr["returned_by_nationality"]:
-        return mark_safe("")  # people were guided, none returned: nothing to draw
     chart = pygal.HorizontalBar(**_config(show_legend=False))
     chart.title = _("Main nationalities of returnees")
-    for label, value in _numbers(
-        [(country_name(row["code"]), row["value"]) for row in avr["returned_by_nationality"]]
-    ):
-        chart.add(label, value)
-    return _svg(chart)
+    rows = [(country_name(row["code"]), row["value"]) for row in avr["returned_by_nationality"]]
+    return _svg(chart) if _add(chart, rows) else mark_safe("")
 
 
 def crossings_by_month(flows: dict) -> SafeString:
@@ -88,9 +95,8 @@ def participants_by_sex(workshop: dict) -> SafeString:
     chart = pygal.Pie(**_config(inner_radius=0.4, legend_at_bottom=True))
     chart.title = _("Participants by sex")
     labels = {"female": _("Women"), "male": _("Men"), "other": _("Other or not stated")}
-    for label, value in _numbers([(labels[k], v) for k, v in workshop["by_sex"].items()]):
-        chart.add(label, value)
-    return _svg(chart)
+    rows = [(labels[k], v) for k, v in workshop["by_sex"].items()]
+    return _svg(chart) if _add(chart, rows) else mark_safe("")
 
 
 def survey_answers(survey: dict) -> SafeString:
@@ -98,12 +104,10 @@ def survey_answers(survey: dict) -> SafeString:
         **_config(range=(0, 100), legend_at_bottom=True, value_formatter=lambda v: f"{half_up(v)}%")
     )
     chart.title = _("Flow monitoring survey (%)")
-    for label, value in _numbers(
-        [
-            (_("Informed by family and friends"), survey["percent_family_friends"]),
-            (_("No information on regular pathways"), survey["percent_without_pathways_info"]),
-            (_("Not enough information on the dangers"), survey["percent_without_dangers_info"]),
-        ]
-    ):
-        chart.add(label, value)
-    return _svg(chart)
+    rows = [
+        (_("Informed by family and friends"), survey["percent_family_friends"]),
+        (_("No information on regular pathways"), survey["percent_without_pathways_info"]),
+        (_("Not enough information on the dangers"), survey["percent_without_dangers_info"]),
+    ]
+    # Too few responses: nothing to draw, the page says so in words.
+    return _svg(chart) if _add(chart, rows) else mark_safe("")

@@ -10,8 +10,12 @@ Rules (DOMAIN.md: nobody can be singled out from public numbers):
    chose secondary suppression over rounding (rounding changes every published number; this
    hides as few as possible): the smallest shown cells are WITHHELD until the hidden ones add
    up to 5 or more.
-4. A percentage is shown only when neither the group nor the rest of those who answered is
-   small; otherwise the percentage, with the total, would give the small group back.
+4. A percentage of a count of people is shown only when neither the group nor the rest is
+   small; otherwise the percentage, with the total, would give the small group back. It is then
+   WITHHELD, never "fewer than 5": a percentage is not a count of people.
+   Survey results are different: percentages of a sample of anonymous respondents, whose risk
+   is a small base, not a small group. They are published when enough people answered
+   (MIN_RESPONSES), otherwise "too few responses to report" (TOO_FEW).
 5. Differencing across versions (linked tables, see DISCLOSURE.md): before a version is
    published, `audit_linked` tries every pair and triple of it with published versions whose
    periods nest or overlap; where adding and subtracting a people count of each gives the count
@@ -30,7 +34,13 @@ import itertools
 
 SMALL = "<5"  # shown as "fewer than 5"
 WITHHELD = "x"  # hidden only so that a small group can't be recomputed by subtraction
+TOO_FEW = "too_few"  # a survey result: "too few responses to report"
 THRESHOLD = 5
+# Survey percentages need 30 answers: below that one respondent moves a percentage by more
+# than 3 points, so "62%" of a dozen people says more about who happened to be interviewed
+# at the ETRM that day than about the migrants crossing; 30 is also the smallest sample the
+# usual normal approximation of a proportion's margin of error is used for.
+MIN_RESPONSES = 30
 
 
 def is_small(value) -> bool:
@@ -61,10 +71,12 @@ def cells(values: dict | None) -> dict | None:
 
 
 def ranking(groups: list[dict]) -> list[dict]:
-    """Groups largest first, small ones merged into "other" (rule 2)."""
+    """Groups largest first, small ones merged into "other" (rule 2); a group whose code is
+    "other" joins it, so that "other" appears once."""
     kept = sorted(groups, key=lambda group: (-group["value"], group["code"]))
-    other = sum(group["value"] for group in kept if group["value"] < THRESHOLD)
-    kept = [group for group in kept if group["value"] >= THRESHOLD]
+    merged = [g for g in kept if g["value"] < THRESHOLD or g["code"] == "other"]
+    other = sum(group["value"] for group in merged)
+    kept = [group for group in kept if group not in merged]
     while 0 < other < THRESHOLD and kept:
         other += kept.pop()["value"]
     result = [{"code": group["code"], "value": group["value"]} for group in kept]
@@ -73,11 +85,31 @@ def ranking(groups: list[dict]) -> list[dict]:
     return result
 
 
-def share(part: int, whole: int, percent: int | None):
-    """A percentage of `whole` (rule 4)."""
+def share(part: int, whole: int, percent: float | None):
+    """A percentage of a count of people (rule 4)."""
     if is_small(whole) or is_small(part) or is_small(whole - part):
-        return SMALL
+        return WITHHELD
     return percent
+
+
+def survey_share(percent: float | None, answered: int):
+    """A percentage of a survey's respondents (rule 4, surveys)."""
+    return percent if answered >= MIN_RESPONSES else TOO_FEW
+
+
+def survey_ranking(groups: list[dict], answered: int):
+    """Reasons as percentages of those who answered, largest first; reasons fewer than 5 gave
+    (and "other") merged into one "other" so the ranking of the main reasons is kept."""
+    if answered < MIN_RESPONSES:
+        return TOO_FEW
+    from reports.figures import percent
+
+    shown = [g for g in groups if g["value"] >= THRESHOLD and g["code"] != "other"]
+    other = sum(g["value"] for g in groups if g not in shown)
+    result = [{"code": g["code"], "value": percent(g["value"], answered)} for g in shown]
+    if other:
+        result.append({"code": "other", "value": percent(other, answered)})
+    return result
 
 
 def publishable(figures: dict) -> dict:
@@ -133,13 +165,14 @@ def protect_flow_survey(survey: dict, exact: dict) -> None:
         ("percent_without_dangers_info", "without_dangers_info", "dangers_answered"),
     ]
     for percent, part, whole in shares:
-        survey[percent] = share(exact[part], exact[whole], exact[percent])
+        survey[percent] = survey_share(exact[percent], exact[whole])
         # Only the percentages are published: the counts behind them stay inside.
         survey.pop(part, None)
         survey.pop(whole, None)
     survey["respondents"] = count(exact["respondents"])
-    survey["first_reasons"] = ranking(survey["first_reasons"])
-    survey["second_reasons"] = ranking(survey["second_reasons"])
+    survey["first_reasons"] = survey_ranking(exact["first_reasons"], exact["respondents"])
+    second = sum(group["value"] for group in exact["second_reasons"])
+    survey["second_reasons"] = survey_ranking(exact["second_reasons"], second)
 
 
 def protect_communications(reach: dict, exact: dict) -> None:

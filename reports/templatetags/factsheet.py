@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import SurveyResponse
 from reports import charts
-from reports.disclosure import SMALL, WITHHELD
+from reports.disclosure import SMALL, TOO_FEW, WITHHELD
 from reports.figures import half_up
 
 register = template.Library()
@@ -17,6 +17,8 @@ def figure(value) -> str:
         return _("fewer than 5")
     if value == WITHHELD:
         return "—"
+    if value == TOO_FEW:
+        return _("too few responses to report")
     if value is None:
         return "–"
     return intcomma(value)
