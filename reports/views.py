@@ -98,15 +98,16 @@ def preview(request: HttpRequest) -> HttpResponse:
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     version = PublishedFactsheet.preview(start, end)
     current = PublishedFactsheet.objects.of_period(start, end).order_by("-version").first()
-    extra = lambda: {  # noqa: E731 - read in the page's language
-        "warnings": warnings(start, end, version.figures),
-        "current": current,
-        "unchanged": current is not None and current.figures == version.figures,
-        "changes": version.changes(previous=current) if current else [],
-        "form": PublishForm(initial={"start": start, "end": end}),
-        "query": urlencode({"start": start, "end": end}),
-    }
-    return _render_factsheet(request, version, "reports/preview.html", extra)
+    with translation.override(_language(request)):
+        extra = {
+            "warnings": warnings(start, end, version.figures),
+            "current": current,
+            "unchanged": current is not None and current.figures == version.figures,
+            "changes": version.changes(previous=current) if current else [],
+            "form": PublishForm(initial={"start": start, "end": end}),
+            "query": urlencode({"start": start, "end": end}),
+        }
+        return _render_factsheet(request, version, "reports/preview.html", extra)
 
 
 def preview_pdf(request: HttpRequest) -> HttpResponse:
@@ -169,29 +170,33 @@ def factsheet_list(request: HttpRequest) -> HttpResponse:
 def factsheet(request: HttpRequest, pk: int) -> HttpResponse:
     """A published version, in Spanish or English (`?lang=`, else the visitor's language)."""
     version = _published(pk)
-    extra = lambda: {  # noqa: E731 - read in the page's language
-        "changes": version.changes(),
-        "previous": version.previous(),
-        "superseded_by": version.next_version(),
-    }
-    return _render_factsheet(request, version, "reports/factsheet.html", extra)
+    with translation.override(_language(request)):
+        extra = {
+            "changes": version.changes(),
+            "previous": version.previous(),
+            "superseded_by": version.next_version(),
+        }
+        return _render_factsheet(request, version, "reports/factsheet.html", extra)
+
+
+def _language(request: HttpRequest) -> str:
+    """The language asked for (`?lang=es|en`), else the visitor's."""
+    language = request.GET.get("lang")
+    return language if language in ("es", "en") else translation.get_language()
 
 
 def _render_factsheet(
-    request: HttpRequest, version: PublishedFactsheet, template: str, extra=None
+    request: HttpRequest, version: PublishedFactsheet, template: str, extra: dict | None = None
 ) -> HttpResponse:
-    """The page or print version in the language asked for (`?lang=es|en`), else the
-    visitor's: charts, and the `extra` context (a function, so that its words are in that
-    language too), are drawn in that language."""
-    language = request.GET.get("lang")
-    with translation.override(language if language in ("es", "en") else translation.get_language()):
-        ctx = {
-            "version": version,
-            "figures": version.figures,
-            "layout": layout(version.figures),
-            **(extra() if extra else {}),
-        }
-        return render(request, template, ctx)
+    """The page or print version of `version`, called in the page's language (`_language`) so
+    that its charts and the words of `extra` are in it too."""
+    ctx = {
+        "version": version,
+        "figures": version.figures,
+        "layout": layout(version.figures),
+        **(extra or {}),
+    }
+    return render(request, template, ctx)
 
 
 def _superseded(request: HttpRequest, version: PublishedFactsheet) -> dict | None:
@@ -247,15 +252,16 @@ def factsheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The published version as an A4 PDF, with the same charts (`?lang=es|en`)."""
     version = _published(pk)
     name = f"factsheet-{version.start}-{version.end}-v{version.version}.pdf"
-    return _pdf_response(request, version, name, lambda: {"superseded_by": version.next_version()})
+    return _pdf_response(request, version, name, {"superseded_by": version.next_version()})
 
 
 def _pdf_response(
-    request: HttpRequest, version: PublishedFactsheet, name: str, extra=None
+    request: HttpRequest, version: PublishedFactsheet, name: str, extra: dict | None = None
 ) -> HttpResponse:
     import weasyprint  # loaded when asked for: it needs the system's pango libraries
 
-    page = _render_factsheet(request, version, "reports/factsheet_pdf.html", extra)
+    with translation.override(_language(request)):
+        page = _render_factsheet(request, version, "reports/factsheet_pdf.html", extra)
     html = page.content.decode()
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

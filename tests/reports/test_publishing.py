@@ -7,11 +7,14 @@ import io
 from unittest import mock
 
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
 from reports.disclosure import SMALL
+from reports.figures import Period
 from reports.models import PublishedFactsheet, PublishingRefused
 from tests.factories import make_reach
 from tests.reports.dataset import FIRST, LAST, DatasetTestCase
@@ -71,6 +74,17 @@ class PreviewTest(DatasetTestCase):
             codes["flows_missing"],
             "The migration flow statistic for 07/2023 is not available yet.",
         )
+
+    def test_the_preview_takes_the_same_queries_whatever_the_versions_published(self) -> None:
+        PublishedFactsheet.publish(FIRST, datetime.date(2023, 7, 31), by=self.admin)
+        self.preview()
+        with CaptureQueriesContext(connection) as before:
+            self.preview()
+        for month in (8, 9):
+            period = Period.month(2023, month)
+            PublishedFactsheet.publish(period.start, period.end, by=self.admin)
+        with self.assertNumQueries(len(before.captured_queries)):
+            self.preview()
 
     def test_a_period_that_has_not_ended_is_warned(self) -> None:
         with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2023, 9, 20)):
