@@ -246,15 +246,16 @@ def _linked(a: tuple, b: tuple) -> bool:
 def audit_linked(candidate: dict, published: list[tuple[int, dict]]) -> list[dict]:
     """Withholds, in `candidate`, each count of people that a pair or triple of it with
     `published` versions (id, figures) would give as 1-4 by adding and subtracting; returns
-    what it withheld and against which versions, to explain a correction later."""
+    what it withheld (figure, group) and against which versions, to explain it later."""
     span = _span(candidate)
     # Versions that share days with the candidate, or with one that does: the only ones whose
     # sums and differences with it can make a set of days.
-    near = [(pk, figures, _span(figures)) for pk, figures in published]
-    near = [v for v in near if _linked(v[2], span)] + [
-        v for v in near if not _linked(v[2], span) and any(_linked(v[2], w[2]) for w in near)
+    versions = [(pk, figures, _span(figures)) for pk, figures in published]
+    sharing = [v for v in versions if _linked(v[2], span)]
+    near = sharing + [
+        v for v in versions if not _linked(v[2], span) and any(_linked(v[2], w[2]) for w in sharing)
     ]
-    withheld = []
+    withheld: dict[tuple[str, str], set[int]] = {}
     cells_of = {pk: people_cells(figures) for pk, figures, _span in near}
     candidate_cells = people_cells(candidate)
     for size in (1, 2):
@@ -265,8 +266,8 @@ def audit_linked(candidate: dict, published: list[tuple[int, dict]]) -> list[dic
                 if not direction:
                     continue
                 others = [cells_of[v[0]] for v in group]
-                for cell, value in list(candidate_cells.items()):
-                    values = [value, *(other.get(cell) for other in others)]
+                for cell in list(candidate_cells):
+                    values = [candidate_cells[cell], *(other.get(cell) for other in others)]
                     if not all(isinstance(v, int) for v in values):
                         continue
                     derived = direction * sum(
@@ -275,7 +276,9 @@ def audit_linked(candidate: dict, published: list[tuple[int, dict]]) -> list[dic
                     if is_small(derived):
                         _withhold(candidate, cell[0], cell[1])
                         candidate_cells = people_cells(candidate)
-                        withheld.append(
-                            {"cell": ".".join(filter(None, cell)), "with": [v[0] for v in group]}
-                        )
-    return withheld
+                        figure = withheld.setdefault((f"{cell[0]}.{cell[1]}", cell[2]), set())
+                        figure.update(v[0] for v in group)
+    return [
+        {"figure": figure, "group": group, "with": sorted(pks)}
+        for (figure, group), pks in sorted(withheld.items())
+    ]

@@ -207,6 +207,18 @@ class PublishedFactsheet(models.Model):
         ]
 
 
+def withheld_in_words(version: PublishedFactsheet) -> list[str]:
+    """The counts `version` withholds because of published versions, as staff read them."""
+    from reports.sections import figure_name, group_name
+
+    return [
+        " · ".join(
+            filter(None, [figure_name(w["figure"]), w["group"] and group_name(w["group"], {})])
+        )
+        for w in version.linked_suppressions
+    ]
+
+
 def is_whole_months(start: datetime.date, end: datetime.date) -> bool:
     return start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
 

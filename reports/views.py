@@ -15,7 +15,7 @@ from reports import figures
 from reports.exports import to_csv, workbook
 from reports.figures import Period
 from reports.forms import PeriodForm, PublishForm
-from reports.models import PublishedFactsheet, PublishingRefused, warnings
+from reports.models import PublishedFactsheet, PublishingRefused, warnings, withheld_in_words
 from reports.sections import SECTIONS, layout
 
 
@@ -101,6 +101,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     with translation.override(_language(request)):
         extra = {
             "warnings": warnings(start, end, version.figures),
+            "withheld": withheld_in_words(version),
             "current": current,
             "unchanged": current is not None and current.figures == version.figures,
             "changes": version.changes(previous=current) if current else [],

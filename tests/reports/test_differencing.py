@@ -5,6 +5,8 @@ import datetime
 import itertools
 import random
 
+from django.urls import reverse
+
 from reports.disclosure import WITHHELD
 from reports.exports import rows
 from reports.figures import Period
@@ -65,10 +67,17 @@ class LinkedSuppressionTest(Year2024):
         self.assertEqual(both.figures["communications"]["reached"], WITHHELD)
         self.assertEqual(both.figures["communications"]["by_channel"][0]["value"], WITHHELD)
         self.assertIn(
-            {"cell": "communications.reached", "with": [january.pk]}, both.linked_suppressions
+            {"figure": "communications.reached", "group": "", "with": [january.pk]},
+            both.linked_suppressions,
         )
         # 7 people of January and February had legal orientation, 6 of them in January.
         self.assertEqual(both.figures["legal_orientation"]["people"], WITHHELD)
+        # The preview of a correction says what is withheld and why.
+        self.client.force_login(self.admin)
+        preview = self.client.get(
+            reverse("reports:preview"), {"start": "2024-01-01", "end": "2024-02-29", "lang": "en"}
+        )
+        self.assertContains(preview, "Communications · people reached through digital media")
         # Not linked to anything small: shown.
         self.assertEqual(both.figures["medical_attention"]["attended"], 15)
 
