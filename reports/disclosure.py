@@ -18,11 +18,12 @@ Rules (DOMAIN.md: nobody can be singled out from public numbers):
    (MIN_RESPONSES), otherwise "too few responses to report" (TOO_FEW).
 5. Differencing across versions (linked tables, see DISCLOSURE.md): before a version is
    published, `audit_linked` tries every pair and triple of it with published versions whose
-   periods nest or overlap; where adding and subtracting a people count of each gives the count
-   of a set of days (e.g. 1 Jul-5 Aug minus 1 Jul-4 Aug gives 5 August) between 1 and 4, the
-   new version withholds that count with its complement (rule 3's table, or the whole section
-   for a total). Public periods are whole months (PublishedFactsheet.publish), which keeps the
-   overlapping versions few.
+   periods nest or overlap (or are the same: a correction); where adding and subtracting a
+   people count of each gives the count of a set of days (e.g. 1 Jul-5 Aug minus 1 Jul-4 Aug
+   gives 5 August), what a correction changed, or the people two parts of a period share,
+   between 1 and 4, the new version withholds that count with its complement (rule 3's table,
+   or the whole section for a total). Public periods are whole months
+   (PublishedFactsheet.publish), which keeps the overlapping versions few.
 Each section that counts people names its rule (a `protect_...` function below) where it is
 declared, in reports/sections.py; figures that count no people (item quantities, donors, the
 mission profile) are left as they are.
@@ -224,19 +225,17 @@ def _span(figures: dict) -> tuple[datetime.date, datetime.date]:
     return datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
 
 
-def _set_of_days(spans: list[tuple], signs: tuple[int, ...]) -> int:
-    """+1 when adding and subtracting the periods with these signs counts exactly a non-empty
-    set of days (each day 0 or 1 times), -1 when it counts minus such a set, 0 otherwise."""
+def _counts_a_set(spans: list[tuple], signs: tuple[int, ...]) -> bool:
+    """Whether adding and subtracting the periods with these signs counts each day once or not
+    at all (or minus once): then the result is the count of people of a set of days. No day at
+    all counts too: two versions of one period give what a correction changed, and a quarter
+    minus two periods that make it up gives the people counted in both (distinct counts)."""
     bounds = sorted({day for start, end in spans for day in (start, end + datetime.timedelta(1))})
-    weights = [
+    weights = {
         sum(sign for (start, end), sign in zip(spans, signs, strict=True) if start <= a <= end)
         for a in bounds[:-1]
-    ]
-    if set(weights) == {0, 1} or set(weights) == {1}:
-        return 1
-    if set(weights) == {0, -1} or set(weights) == {-1}:
-        return -1
-    return 0
+    }
+    return weights <= {0, 1} or weights <= {0, -1}
 
 
 def _linked(a: tuple, b: tuple) -> bool:
@@ -262,17 +261,14 @@ def audit_linked(candidate: dict, published: list[tuple[int, dict]]) -> list[dic
         for group in itertools.combinations(near, size):
             spans = [span, *(v[2] for v in group)]
             for signs in itertools.product((1, -1), repeat=size):
-                direction = _set_of_days(spans, (1, *signs))
-                if not direction:
+                if not _counts_a_set(spans, (1, *signs)):
                     continue
                 others = [cells_of[v[0]] for v in group]
                 for cell in list(candidate_cells):
                     values = [candidate_cells[cell], *(other.get(cell) for other in others)]
                     if not all(isinstance(v, int) for v in values):
                         continue
-                    derived = direction * sum(
-                        sign * v for sign, v in zip((1, *signs), values, strict=True)
-                    )
+                    derived = abs(sum(s * v for s, v in zip((1, *signs), values, strict=True)))
                     if is_small(derived):
                         _withhold(candidate, cell[0], cell[1])
                         candidate_cells = people_cells(candidate)
