@@ -56,6 +56,9 @@ class FactsheetQuerySet(models.QuerySet):
         return self.exclude(models.Exists(newer)).order_by("-end", "-start")
 
 
+WHOLE_MONTHS = _("A public factsheet covers whole months: start on a 1st, end on a last day.")
+
+
 class PublishingRefused(Exception):
     """Why a version may not be published, in words for the administrator."""
 
@@ -149,11 +152,7 @@ class PublishedFactsheet(models.Model):
         periods leave less to subtract), when nothing changed since the current version, and
         for a correction without a reason."""
         if not is_whole_months(start, end):
-            raise PublishingRefused(
-                gettext(
-                    "A public factsheet covers whole months: start on a 1st, end on a last day."
-                )
-            )
+            raise PublishingRefused(str(WHOLE_MONTHS))
         candidate = cls.preview(start, end)
         with transaction.atomic():
             # Two administrators publishing at once get versions n and n+1, not a clash.

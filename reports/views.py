@@ -15,7 +15,14 @@ from reports import figures
 from reports.exports import to_csv, workbook
 from reports.figures import Period
 from reports.forms import PeriodForm, PublishForm
-from reports.models import PublishedFactsheet, PublishingRefused, warnings, withheld_in_words
+from reports.models import (
+    WHOLE_MONTHS,
+    PublishedFactsheet,
+    PublishingRefused,
+    is_whole_months,
+    warnings,
+    withheld_in_words,
+)
 from reports.sections import SECTIONS, layout
 
 
@@ -96,6 +103,9 @@ def preview(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a valid period to publish."))
         return redirect("reports:figures")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if not is_whole_months(start, end):
+        messages.error(request, WHOLE_MONTHS)
+        return redirect(f"{reverse('reports:figures')}?{urlencode({'start': start, 'end': end})}")
     version = PublishedFactsheet.preview(start, end)
     current = PublishedFactsheet.objects.of_period(start, end).order_by("-version").first()
     with translation.override(_language(request)):

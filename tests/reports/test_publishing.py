@@ -86,6 +86,15 @@ class PreviewTest(DatasetTestCase):
         with self.assertNumQueries(len(before.captured_queries)):
             self.preview()
 
+    def test_a_period_of_part_months_is_not_previewed(self) -> None:
+        response = self.preview({"start": "2023-07-01", "end": "2023-08-04"})
+        self.assertRedirects(
+            response,
+            reverse("reports:figures") + "?start=2023-07-01&end=2023-08-04",
+            fetch_redirect_response=False,
+        )
+        self.assertContains(self.client.get(response["Location"]), "whole months")
+
     def test_a_period_that_has_not_ended_is_warned(self) -> None:
         with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2023, 9, 20)):
             codes = [w["code"] for w in self.preview().context["warnings"]]
