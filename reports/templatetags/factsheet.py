@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from activities.models import SurveyResponse
 from reports import charts
 from reports.disclosure import SMALL, TOO_FEW, WITHHELD
+from reports.exports import NO_DATA, NOT_RECORDED
 from reports.figures import half_up
 
 register = template.Library()
@@ -19,6 +20,11 @@ def figure(value) -> str:
         return "—"
     if value == TOO_FEW:
         return _("too few responses to report")
+    # As the files say them, in a correction's list of changes.
+    if value == NO_DATA:
+        return _("no data")
+    if value == NOT_RECORDED:
+        return _("not recorded")
     if value is None:
         return "–"
     return intcomma(value)

@@ -5,13 +5,16 @@ import csv
 import datetime
 import io
 
+from django.test import SimpleTestCase
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from reports import figures
 from reports.disclosure import publishable
 from reports.figures import Period
 from reports.models import PublishedFactsheet
+from reports.templatetags.factsheet import figure
 from tests.factories import make_flow_statistic, make_training
 from tests.reports.dataset import DatasetTestCase
 
@@ -97,3 +100,11 @@ class NotRecordedTest(DatasetTestCase):
         version = PublishedFactsheet.publish(day, datetime.date(2022, 3, 31), by=self.admin)
         response = self.client.get(reverse("reports:factsheet", args=[version.pk]), {"lang": "en"})
         self.assertContains(response, "Age groups: not recorded")
+
+
+class NoDataInWordsTest(SimpleTestCase):
+    def test_no_data_and_not_recorded_from_the_files_read_as_words(self) -> None:
+        # A correction's list of changes shows the values of the files: "no data" -> 5.
+        with translation.override("es"):
+            self.assertEqual(figure("no data"), "sin datos")
+            self.assertEqual(figure("not recorded"), "no registrado")
