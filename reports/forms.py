@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from iompanama.forms import DateInput
+from reports.models import WARNINGS
 
 
 class PeriodForm(forms.Form):
@@ -18,16 +19,9 @@ class PeriodForm(forms.Form):
 class PublishForm(PeriodForm):
     """Confirms a preview: the warnings acknowledged, and a correction's reason."""
 
-    WARNINGS = [
-        ("pending", _("Records still pending review")),
-        ("no_data", _("Sections with no data")),
-        ("not_ended", _("Period not ended")),
-        ("flows_missing", _("Migration flow statistic missing")),
-    ]
-
     acknowledged = forms.MultipleChoiceField(
         label=_("I have read these warnings"),
-        choices=WARNINGS,
+        choices=list(WARNINGS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

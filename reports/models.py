@@ -56,6 +56,13 @@ class FactsheetQuerySet(models.QuerySet):
         return self.exclude(models.Exists(newer)).order_by("-end", "-start")
 
 
+# What an administrator acknowledges before publishing (see `warnings`).
+WARNINGS = {
+    "pending": _("Records still pending review"),
+    "no_data": _("Sections with no data"),
+    "not_ended": _("Period not ended"),
+    "flows_missing": _("Migration flow statistic missing"),
+}
 WHOLE_MONTHS = _("A public factsheet covers whole months: start on a 1st, end on a last day.")
 
 

@@ -290,8 +290,6 @@ def figure_name(indicator: str) -> str:
 
 def group_name(code: str, figures: dict) -> str:
     """A group's code in words: a sex, an age group, an item category, a reason, a country..."""
-    from reports.charts import country_name, name_of
-
     if code in GROUP_NAMES:
         return str(GROUP_NAMES[code])
     if code in SurveyResponse.Reason.values:
@@ -301,9 +299,9 @@ def group_name(code: str, figures: dict) -> str:
     for section in ("donations", "workshops_migrants", "workshops_partners"):
         for entry in _named_entries(figures.get(section)):
             if entry["code"] == code:
-                return name_of(entry)
+                return charts.name_of(entry)
     if len(code) == 2 and code.isupper():
-        return country_name(code)
+        return charts.country_name(code)
     return code
 
 
