@@ -160,12 +160,13 @@ class PublishedFactsheet(models.Model):
         for a correction without a reason."""
         if not is_whole_months(start, end):
             raise PublishingRefused(str(WHOLE_MONTHS))
-        candidate = cls.preview(start, end)
         with transaction.atomic():
-            # Two administrators publishing at once get versions n and n+1, not a clash.
-            # (the unique constraint refuses a second version 1).
-            versions = cls.objects.select_for_update().of_period(start, end)
-            latest = versions.order_by("-version").first()
+            # Every published version is locked before the new one is audited against them:
+            # two administrators publishing at once are audited one after the other, and get
+            # versions n and n+1, not a clash (the unique constraint refuses a second version 1).
+            list(cls.objects.select_for_update().values_list("pk", flat=True))
+            candidate = cls.preview(start, end)
+            latest = cls.objects.of_period(start, end).order_by("-version").first()
             if latest is not None:
                 if latest.figures == candidate.figures:
                     raise PublishingRefused(
