@@ -117,8 +117,10 @@ class MigrationFlowStatistic(Reviewable):
     crossed_total = models.PositiveIntegerField(_("people who crossed"))
     adults = models.PositiveIntegerField(_("adults"))
     minors = models.PositiveIntegerField(_("minors"))
-    women = models.PositiveIntegerField(_("women"))
-    men = models.PositiveIntegerField(_("men"))
+    # The SNM does not always publish a split by sex: left empty, the factsheet says "not
+    # recorded" instead of an importer inventing one.
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men = models.PositiveIntegerField(_("men"), null=True, blank=True)
 
     period_field = "month"
     url_prefix = "activities:flow"
@@ -133,7 +135,8 @@ class MigrationFlowStatistic(Reviewable):
                 name="age_parts_sum_to_total",
             ),
             models.CheckConstraint(
-                condition=models.Q(crossed_total=models.F("women") + models.F("men")),
+                condition=models.Q(women__isnull=True, men__isnull=True)
+                | models.Q(crossed_total=models.F("women") + models.F("men")),
                 name="sex_parts_sum_to_total",
             ),
             models.UniqueConstraint(
@@ -159,7 +162,9 @@ class MigrationFlowStatistic(Reviewable):
                 [self.adults, self.minors],
                 self.crossed_total,
             ),
-            "women": _sum_error(
+            "women": _("Give both women and men, or neither.")
+            if (self.women is None) != (self.men is None)
+            else _sum_error(
                 _("Women and men add up to %(sum)s, not %(total)s."),
                 [self.women, self.men],
                 self.crossed_total,

@@ -96,8 +96,13 @@ class FlowResource(RecordResource):
         count("crossed_total", _("People who crossed."), "1000"),
         count("adults", _("Adults; adults and minors add up to the total."), "770"),
         count("minors", _("Minors."), "230"),
-        count("women", _("Women; women and men add up to the total."), "400"),
-        count("men", _("Men."), "600"),
+        count(
+            "women",
+            _("Women; women and men add up to the total, or both stay empty."),
+            "400",
+            required=False,
+        ),
+        count("men", _("Men."), "600", required=False),
     )
 
     lines = Lines(

@@ -54,7 +54,11 @@ def _model_permissions(models: list[str], actions: list[str]) -> list[str]:
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.FIELD_STAFF: _model_permissions(RECORD_MODELS, ["add", "change", "view"]),
+    Role.FIELD_STAFF: [
+        *_model_permissions(RECORD_MODELS, ["add", "change", "view"]),
+        # The figures of their own sites, each with the records behind it.
+        "reports.view_figures",
+    ],
     Role.SUPERVISOR: [
         *_model_permissions(RECORD_MODELS, ["add", "change", "view"]),
         "iompanama.review_records",

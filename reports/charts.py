@@ -1,6 +1,7 @@
 """The factsheet's charts, drawn on the server as SVG so the page needs no JavaScript and the
-PDF shows the same pictures. Each takes figures as `reports.figures` returns them (exact or
-publishable: groups shown as "fewer than 5" are not drawn)."""
+PDF shows the same pictures. Each takes a section's figures as `reports.figures` returns them
+(exact or publishable: groups shown as "fewer than 5" are not drawn); reports/sections.py says
+which section has which chart."""
 
 import re
 
@@ -10,6 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 from pygal.style import Style
+
+from reports.disclosure import SMALL, WITHHELD
+from reports.figures import half_up
 
 SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 IOM_STYLE = Style(
@@ -30,6 +34,7 @@ def _config(**options) -> dict:
         "height": 300,
         "print_values": True,
         "no_data_text": _("No data"),
+        "truncate_legend": -1,
         **options,
     }
 
@@ -40,8 +45,18 @@ def _svg(chart) -> SafeString:
     return mark_safe(svg)  # noqa: S308 - drawn by pygal from numbers and escaped labels
 
 
-def _numbers(rows: list[tuple[str, object]]) -> list[tuple[str, int]]:
-    return [(label, value) for label, value in rows if isinstance(value, int | float)]
+def _add(chart, rows: list[tuple[str, object]]) -> bool:
+    """Draws the shown numbers; a hidden one ("fewer than 5", withheld) is named in the legend
+    and not drawn, so no share is drawn that the table hides. False when nothing is drawn."""
+    hidden = {SMALL: _("fewer than 5"), WITHHELD: _("withheld")}
+    drawn = False
+    for label, value in rows:
+        if isinstance(value, int | float):
+            chart.add(label, value)
+            drawn = True
+        elif value in hidden:
+            chart.add(f"{label}: {hidden[value]}", None)
+    return drawn
 
 
 def country_name(code: str) -> str:
@@ -55,11 +70,8 @@ def name_of(entry: dict) -> str:
 def returnees_by_nationality(avr: dict) -> SafeString:
     chart = pygal.HorizontalBar(**_config(show_legend=False))
     chart.title = _("Main nationalities of returnees")
-    for label, value in _numbers(
-        [(country_name(row["code"]), row["value"]) for row in avr["returned_by_nationality"]]
-    ):
-        chart.add(label, value)
-    return _svg(chart)
+    rows = [(country_name(row["code"]), row["value"]) for row in avr["returned_by_nationality"]]
+    return _svg(chart) if _add(chart, rows) else mark_safe("")
 
 
 def crossings_by_month(flows: dict) -> SafeString:
@@ -83,32 +95,19 @@ def participants_by_sex(workshop: dict) -> SafeString:
     chart = pygal.Pie(**_config(inner_radius=0.4, legend_at_bottom=True))
     chart.title = _("Participants by sex")
     labels = {"female": _("Women"), "male": _("Men"), "other": _("Other or not stated")}
-    for label, value in _numbers([(labels[k], v) for k, v in workshop["by_sex"].items()]):
-        chart.add(label, value)
-    return _svg(chart)
+    rows = [(labels[k], v) for k, v in workshop["by_sex"].items()]
+    return _svg(chart) if _add(chart, rows) else mark_safe("")
 
 
 def survey_answers(survey: dict) -> SafeString:
     chart = pygal.HorizontalBar(
-        **_config(range=(0, 100), legend_at_bottom=True, value_formatter=lambda v: f"{v:.0f}%")
+        **_config(range=(0, 100), legend_at_bottom=True, value_formatter=lambda v: f"{half_up(v)}%")
     )
     chart.title = _("Flow monitoring survey (%)")
-    for label, value in _numbers(
-        [
-            (_("Informed by family and friends"), survey["percent_family_friends"]),
-            (_("No information on regular pathways"), survey["percent_without_pathways_info"]),
-            (_("Not enough information on the dangers"), survey["percent_without_dangers_info"]),
-        ]
-    ):
-        chart.add(label, value)
-    return _svg(chart)
-
-
-def all_charts(figures: dict) -> dict[str, SafeString]:
-    return {
-        "returnees": returnees_by_nationality(figures["avr"]),
-        "crossings": crossings_by_month(figures["migration_flows"]),
-        "donations": donations_by_category(figures["donations"]),
-        "participants": participants_by_sex(figures["workshops_migrants"]),
-        "survey": survey_answers(figures["flow_survey"]),
-    }
+    rows = [
+        (_("Informed by family and friends"), survey["percent_family_friends"]),
+        (_("No information on regular pathways"), survey["percent_without_pathways_info"]),
+        (_("Not enough information on the dangers"), survey["percent_without_dangers_info"]),
+    ]
+    # Too few responses: nothing to draw, the page says so in words.
+    return _svg(chart) if _add(chart, rows) else mark_safe("")

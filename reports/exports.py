@@ -13,11 +13,15 @@ COLUMNS = [
     ("value", "#indicator+value"),
 ]
 NATIONALITY_LISTS = {"returned_by_nationality"}
+# Missing is not zero: what the page says in words, the files say in these values.
+NO_DATA = "no data"
+NOT_RECORDED = "not recorded"
 
 
 def rows(figures: dict) -> list[dict]:
     """Every number of the figures, one row each: indicator "section.figure", and the group
-    (a disaggregation's code, a month) or the country it is about."""
+    (a disaggregation's code, a month) or the country it is about. A section with no data is
+    one row saying so; a breakdown that was not recorded, one row saying that."""
     period = figures["period"]
     result = []
 
@@ -29,12 +33,15 @@ def rows(figures: dict) -> list[dict]:
                 "indicator": indicator,
                 "group": group,
                 "country": country,
-                "value": "" if value is None else value,
+                "value": value,
             }
         )
 
     for section, figure in figures.items():
-        if section == "period" or figure is None:
+        if section == "period":
+            continue
+        if figure is None:
+            add(section, NO_DATA)
             continue
         if section == "donors":
             for donor in figure:
@@ -45,6 +52,8 @@ def rows(figures: dict) -> list[dict]:
             if isinstance(value, dict):
                 for group, number in value.items():
                     add(indicator, number, group=group)
+            elif value is None:
+                add(indicator, NOT_RECORDED)
             elif isinstance(value, list):
                 for entry in value:
                     if isinstance(entry, str):
@@ -62,12 +71,17 @@ def rows(figures: dict) -> list[dict]:
     return result
 
 
-def to_csv(figures: dict, hxl: bool = False) -> str:
+def to_csv(figures: dict, hxl: bool = False, superseded: dict | None = None) -> str:
+    """The rows of `figures`; a superseded version starts with rows saying by which version,
+    when and why, so that a file read on its own cannot pass for the current one."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([name for name, _tag in COLUMNS])
     if hxl:
         writer.writerow([tag for _name, tag in COLUMNS])
+    period = figures["period"]
+    for key, value in (superseded or {}).items():
+        writer.writerow([period["start"], period["end"], f"superseded.{key}", "", "", value])
     for row in rows(figures):
         writer.writerow([row[name] for name, _tag in COLUMNS])
     return out.getvalue()
@@ -101,7 +115,8 @@ def workbook(quarter) -> bytes:
                 row["indicator"],
                 row["group"],
                 row["country"],
-                *(column.get(_key(row), 0) for column in values),
+                # A month without the row had no data for it: left empty, not 0.
+                *(column.get(_key(row), "") for column in values),
             ]
         )
     out = io.BytesIO()

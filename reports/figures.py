@@ -5,11 +5,15 @@ reference entries in both languages) computed by the database with aggregate que
 approved records only. `factsheet(period)` gathers them in the order of the reference factsheet:
 the staff page, the published versions, the exports and the tests all read this one structure.
 Lists of groups are `[{"code": ..., "value": ...}]`, largest first where they are rankings.
+
+Missing is not zero: a section with no approved record behind it in the period is None ("no
+data for this period"), and a breakdown some records did not give is None ("not recorded").
 """
 
 import calendar
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
@@ -27,7 +31,7 @@ from activities.models import (
     TrainingTopic,
 )
 from cases.models import AVRCase, AVRFamilyMember, CounsellingSession, LegalOrientationCase
-from iompanama.models import Province
+from iompanama.models import Province, User
 from reports.models import MissionProfile
 
 
@@ -76,15 +80,37 @@ def _year_earlier(day: datetime.date) -> datetime.date:
     return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
 
 
+def half_up(value: "int | float | Decimal", digits: int = 0) -> "int | float":
+    """The one rounding rule of every figure, on the page and in the files: halves go up
+    (62.5 → 63), as people round by hand; Python's round() sends them to the even neighbour."""
+    # str(): a float read back from a published version rounds as it is written (62.45, not
+    # the binary 62.4499...).
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return int(rounded) if digits == 0 else float(rounded)
+
+
+def percent(part: int, whole: int) -> float | None:
+    """`part` as a percentage of `whole`, to one decimal: the page shows it whole."""
+    return half_up(Decimal(100 * part) / Decimal(whole), 1) if whole else None
+
+
+def approved(model, user: User | None):
+    """The approved records a figure counts: of every site for the public factsheet, of the
+    sites `user` sees for the staff figures page."""
+    records = model.objects.for_user(user) if user is not None else model.objects
+    return records.approved()
+
+
 def _groups(rows, code: str, value: str = "value") -> list[dict]:
     return [{"code": str(row[code]), "value": row[value] or 0} for row in rows]
 
 
 # "migrants who received legal orientation and advice, by topic":
 # distinct beneficiaries with a counselling session in P.
-def legal_orientation(period: Period) -> dict:
+def legal_orientation(period: Period, user: User | None = None) -> dict | None:
     sessions = CounsellingSession.objects.filter(
-        case__in=LegalOrientationCase.objects.approved(),
+        case__in=approved(LegalOrientationCase, user),
         date__range=(period.start, period.end),
     )
     person = "case__beneficiary"
@@ -99,6 +125,8 @@ def legal_orientation(period: Period) -> dict:
             for sex in ("female", "male", "other")
         },
     )
+    if not counts["people"]:
+        return None
     return {
         "people": counts["people"],
         "by_topic": {t: counts[f"topic_{t}"] for t in ("migration", "work", "family")},
@@ -117,14 +145,16 @@ AUDIENCES = {
 }
 
 
-def workshops(period: Period, audience: str) -> dict:
+def workshops(period: Period, audience: str, user: User | None = None) -> dict | None:
     sessions = (
-        TrainingSession.objects.approved()
+        approved(TrainingSession, user)
         .in_period(period.start, period.end)
         .filter(AUDIENCES[audience])
     )
     sums = sessions.aggregate(
         sessions=Count("pk"),
+        # Age groups are optional on a session: summed only when every session gave them.
+        sessions_with_ages=Count("pk", filter=Q(adults__isnull=False)),
         female=Coalesce(Sum("women"), 0),
         male=Coalesce(Sum("men"), 0),
         other=Coalesce(Sum("other_or_not_stated"), 0),
@@ -137,14 +167,15 @@ def workshops(period: Period, audience: str) -> dict:
         .order_by("code")
         .values("code", "name_es", "name_en")
     )
+    if not sums["sessions"]:
+        return None
     by_sex = {sex: sums[sex] for sex in ("female", "male", "other")}
+    by_age = {"children_adolescents": sums["children_adolescents"], "adults": sums["adults"]}
     return {
         "participants": sum(by_sex.values()),
         "sessions": sums["sessions"],
         "by_sex": by_sex,
-        "by_age": {"children_adolescents": sums["children_adolescents"], "adults": sums["adults"]}
-        if audience == "migrants"
-        else {},
+        "by_age": by_age if sums["sessions_with_ages"] == sums["sessions"] else None,
         "topics": list(topics),
     }
 
@@ -153,8 +184,8 @@ def workshops(period: Period, audience: str) -> dict:
 # departure date is in P. "people guided on the process": people whose orientation date is in
 # P and who had not departed by the end of P. "main nationalities of returnees": returnees in
 # P by nationality, largest first (the small ones become "other" in public: see disclosure).
-def avr(period: Period) -> dict:
-    cases = AVRCase.objects.approved()
+def avr(period: Period, user: User | None = None) -> dict | None:
+    cases = approved(AVRCase, user)
     departed = cases.filter(departure_date__range=(period.start, period.end))
     principals = departed.values("counted_nationality").annotate(value=Count("pk"))
     family = (
@@ -174,6 +205,8 @@ def avr(period: Period) -> dict:
         .filter(Q(departure_date__isnull=True) | Q(departure_date__gt=period.end))
         .aggregate(principals=Count("pk", distinct=True), family=Count("family"))
     )
+    if not by_nationality and not guided["principals"]:
+        return None
     ranking = sorted(by_nationality.items(), key=lambda item: (-item[1], item[0]))
     return {
         "returned": sum(by_nationality.values()),
@@ -185,12 +218,15 @@ def avr(period: Period) -> dict:
 # "migrants who crossed the Darién, the same months a year earlier, and the ratio":
 # SNM monthly statistics for the months of P and of P minus one year.
 # "the split shown as percentages": the adults/minors (or sex) disaggregation of the same statistic.
-def migration_flows(period: Period) -> dict:
+def migration_flows(period: Period, user: User | None = None) -> dict | None:
     earlier = period.previous_year()
-    statistics = MigrationFlowStatistic.objects.approved()
+    statistics = approved(MigrationFlowStatistic, user)
     this_year = Q(month__range=(period.start, period.end))
     last_year = Q(month__range=(earlier.start, earlier.end))
     sums = statistics.aggregate(
+        statistics=Count("pk", filter=this_year),
+        # The SNM does not always split by sex: the split is summed only when every month has it.
+        with_sex=Count("pk", filter=this_year & Q(women__isnull=False)),
         crossed=Coalesce(Sum("crossed_total", filter=this_year), 0),
         crossed_previous_year=Coalesce(Sum("crossed_total", filter=last_year), 0),
         adults=Coalesce(Sum("adults", filter=this_year), 0),
@@ -206,16 +242,20 @@ def migration_flows(period: Period) -> dict:
         .values("month")
         .annotate(value=Sum("crossed_total"))
     }
+    if not sums["statistics"]:
+        return None
     crossed, before = sums["crossed"], sums["crossed_previous_year"]
     return {
         "crossed": crossed,
         "crossed_previous_year": before,
-        "ratio": round(crossed / before, 2) if before else None,
+        "ratio": half_up(Decimal(crossed) / Decimal(before), 3) if before else None,
         "by_age": {"adults": sums["adults"], "minors": sums["minors"]},
-        "by_sex": {"female": sums["women"], "male": sums["men"]},
+        "by_sex": {"female": sums["women"], "male": sums["men"]}
+        if sums["with_sex"] == sums["statistics"]
+        else None,
         "percent_by_age": {
-            "adults": _percent(sums["adults"], crossed),
-            "minors": _percent(sums["minors"], crossed),
+            "adults": percent(sums["adults"], crossed),
+            "minors": percent(sums["minors"], crossed),
         },
         "by_month": [
             {
@@ -232,19 +272,17 @@ def migration_flows(period: Period) -> dict:
     }
 
 
-def _percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
-
-
 # "quantity by item category": sum of item quantities of donations delivered in P.
-def donations(period: Period) -> dict:
-    delivered = Donation.objects.approved().in_period(period.start, period.end)
+def donations(period: Period, user: User | None = None) -> dict | None:
+    delivered = approved(Donation, user).in_period(period.start, period.end)
     rows = (
         DonationItem.objects.filter(donation__in=delivered)
         .values("category__code", "category__name_es", "category__name_en")
         .annotate(value=Sum("quantity"))
         .order_by("-value", "category__code")
     )
+    if not rows:
+        return None
     return {
         "by_category": [
             {
@@ -259,19 +297,22 @@ def donations(period: Period) -> dict:
 
 
 # "migrants in transit attended at ETRMs, by province": sum of tallies in P.
-def medical_attention(period: Period) -> dict:
-    tallies = MedicalAttentionTally.objects.approved().in_period(period.start, period.end)
+def medical_attention(period: Period, user: User | None = None) -> dict | None:
+    tallies = approved(MedicalAttentionTally, user).in_period(period.start, period.end)
     by_province = (
         tallies.values("site__province__code", "site__province__name")
         .annotate(value=Sum("total_attended"))
         .order_by("site__province__code")
     )
     groups = tallies.aggregate(
+        tallies=Count("pk"),
         women_adults=Coalesce(Sum("women_adults"), 0),
         men_adults=Coalesce(Sum("men_adults"), 0),
         girls=Coalesce(Sum("girls"), 0),
         boys=Coalesce(Sum("boys"), 0),
     )
+    if not groups.pop("tallies"):
+        return None
     return {
         "attended": sum(groups.values()),
         "by_province": [
@@ -289,8 +330,8 @@ def medical_attention(period: Period) -> dict:
 # DTM: "% whose main information came from family and friends who migrated; % without
 # information on regular pathways; % without enough information on the dangers; reasons for
 # migrating, ranked": respondent rows of the survey rounds in P, over those who answered.
-def flow_survey(period: Period) -> dict:
-    rounds = SurveyRound.objects.approved().in_period(period.start, period.end)
+def flow_survey(period: Period, user: User | None = None) -> dict | None:
+    rounds = approved(SurveyRound, user).in_period(period.start, period.end)
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")
     answered_dangers = ~Q(dangers_info="no_answer")
@@ -302,6 +343,8 @@ def flow_survey(period: Period) -> dict:
         dangers_answered=Count("pk", filter=answered_dangers),
         without_dangers_info=Count("pk", filter=Q(dangers_info="no")),
     )
+    if not counts["respondents"]:
+        return None
     reasons = (
         responses.values("first_reason")
         .annotate(value=Count("pk"))
@@ -318,11 +361,11 @@ def flow_survey(period: Period) -> dict:
     ).values_list("code", flat=True)
     return {
         **counts,
-        "percent_family_friends": _percent(counts["family_friends"], counts["respondents"]),
-        "percent_without_pathways_info": _percent(
+        "percent_family_friends": percent(counts["family_friends"], counts["respondents"]),
+        "percent_without_pathways_info": percent(
             counts["without_pathways_info"], counts["pathways_answered"]
         ),
-        "percent_without_dangers_info": _percent(
+        "percent_without_dangers_info": percent(
             counts["without_dangers_info"], counts["dangers_answered"]
         ),
         "first_reasons": _groups(reasons, "first_reason"),
@@ -332,21 +375,23 @@ def flow_survey(period: Period) -> dict:
 
 
 # "people reached through digital media": sum of reach records in P.
-def communications(period: Period) -> dict:
+def communications(period: Period, user: User | None = None) -> dict | None:
     by_channel = (
-        CommunicationReach.objects.approved()
+        approved(CommunicationReach, user)
         .in_period(period.start, period.end)
         .values("channel")
         .annotate(value=Sum("people_reached"))
         .order_by("-value", "channel")
     )
     groups = _groups(by_channel, "channel")
+    if not groups:
+        return None
     return {"reached": sum(group["value"] for group in groups), "by_channel": groups}
 
 
 # "direct and general donors": donors of the period's donations, as admins list them.
-def donors(period: Period) -> list[dict]:
-    delivered = Donation.objects.approved().in_period(period.start, period.end)
+def donors(period: Period, user: User | None = None) -> list[dict]:
+    delivered = approved(Donation, user).in_period(period.start, period.end)
     return list(
         Donor.objects.filter(donations__in=delivered)
         .distinct()
@@ -356,7 +401,8 @@ def donors(period: Period) -> list[dict]:
 
 
 # "staff, offices, regions, sites, areas of work": the mission profile valid at the end of P.
-def mission_profile(period: Period) -> dict | None:
+def mission_profile(period: Period, user: User | None = None) -> dict | None:
+    """The same for everyone: the mission as a whole."""
     profile = MissionProfile.objects.valid_on(period.end)
     if profile is None:
         return None
@@ -372,19 +418,10 @@ def mission_profile(period: Period) -> dict | None:
     }
 
 
-def factsheet(period: Period) -> dict:
-    """Every figure of the period, exact, in the order of the reference factsheet."""
-    return {
-        "period": period.as_dict(),
-        "mission": mission_profile(period),
-        "legal_orientation": legal_orientation(period),
-        "workshops_migrants": workshops(period, "migrants"),
-        "avr": avr(period),
-        "migration_flows": migration_flows(period),
-        "donations": donations(period),
-        "medical_attention": medical_attention(period),
-        "flow_survey": flow_survey(period),
-        "workshops_partners": workshops(period, "partners"),
-        "communications": communications(period),
-        "donors": donors(period),
-    }
+def factsheet(period: Period, user: User | None = None) -> dict:
+    """Every figure of the period, exact, in the order of the reference factsheet: of every
+    site, or of the sites `user` sees, so that each figure is the sum of its drill-down list."""
+    from reports.sections import SECTIONS
+
+    figures = {key: section.figures(period, user=user) for key, section in SECTIONS.items()}
+    return {"period": period.as_dict(), **figures}

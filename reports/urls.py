@@ -5,6 +5,8 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("figures/", views.figures_page, name="figures"),
+    path("publish/preview/", views.preview, name="preview"),
+    path("publish/preview.pdf", views.preview_pdf, name="preview_pdf"),
     path("publish/", views.publish, name="publish"),
     path("workbook/<int:year>-q<int:quarter>.xlsx", views.quarter_workbook, name="workbook"),
     path("factsheets/", views.factsheet_list, name="factsheet_list"),

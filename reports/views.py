@@ -11,36 +11,20 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.models import (
-    CommunicationReach,
-    Donation,
-    MedicalAttentionTally,
-    MigrationFlowStatistic,
-    SurveyRound,
-    TrainingSession,
-)
-from cases.models import AVRCase, LegalOrientationCase
 from iompanama.models import PeriodLock
-from reports import charts, figures
+from reports import figures
 from reports.exports import to_csv, workbook
 from reports.figures import Period
-from reports.forms import PeriodForm
-from reports.models import PublishedFactsheet
-
-# The records behind each section of the factsheet, for drill-down and pending counts, with the
-# date the section counts them by when it is not the record's own (see figures.py).
-RECORDS_BEHIND = {
-    "legal_orientation": (LegalOrientationCase, "sessions__date"),
-    "workshops_migrants": (TrainingSession, ""),
-    "avr": (AVRCase, "departure_date"),
-    "migration_flows": (MigrationFlowStatistic, ""),
-    "donations": (Donation, ""),
-    "medical_attention": (MedicalAttentionTally, ""),
-    "flow_survey": (SurveyRound, ""),
-    "workshops_partners": (TrainingSession, ""),
-    "communications": (CommunicationReach, ""),
-    "donors": (Donation, ""),
-}
+from reports.forms import PeriodForm, PublishForm
+from reports.models import (
+    WHOLE_MONTHS,
+    PublishedFactsheet,
+    PublishingRefused,
+    is_whole_months,
+    warnings,
+    withheld_in_words,
+)
+from reports.sections import SECTIONS, layout
 
 
 def _require(user, permission: str) -> None:
@@ -59,12 +43,16 @@ def _chosen_period(request: HttpRequest) -> tuple[PeriodForm, Period]:
 
 
 def figures_page(request: HttpRequest) -> HttpResponse:
-    """Exact figures of any period for supervisors and administrators, each with a link to the
-    approved records behind it and how many of its records still wait for review."""
+    """Exact figures of any period, each with a link to the approved records behind it and how
+    many of its records still wait for review: of every site for administrators, of their own
+    sites for supervisors and field staff, so that a figure always equals its list."""
     _require(request.user, "reports.view_figures")
     form, period = _chosen_period(request)
     sections = []
-    for key, (model, dates_of) in RECORDS_BEHIND.items():
+    for key, section in SECTIONS.items():
+        if section.model is None:
+            continue
+        model, dates_of = section.model, section.dates_of
         visible = model.objects.for_user(request.user).in_period(period.start, period.end, dates_of)
         sections.append(
             {
@@ -75,7 +63,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
                 "pending": visible.pending_review().count(),
             }
         )
-    data = figures.factsheet(period)
+    data = figures.factsheet(period, request.user)
     today = timezone.localdate()
     quarter = Period.quarter_of(today)
     ctx = {
@@ -83,7 +71,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         "period": period,
         "figures": data,
         "sections": {section["key"]: section for section in sections},
-        "charts": charts.all_charts(data),
+        "layout": layout(data, {section["key"]: section for section in sections}),
         "presets": [
             (_("This quarter so far"), Period(quarter.start, today)),
             (_("Previous quarter"), Period.quarter_of(quarter.start - datetime.timedelta(days=1))),
@@ -110,16 +98,66 @@ def _list_url(model, status: str, period: Period, dates_of: str) -> str:
     return f"{model.list_url()}?{urlencode(query)}"
 
 
-@require_POST
-def publish(request: HttpRequest) -> HttpResponse:
+def preview(request: HttpRequest) -> HttpResponse:
+    """The version that publishing would make, as the public will see it, with the warnings
+    to acknowledge and, for a correction, its changes and the reason to give."""
     _require(request.user, "reports.publish_factsheet")
-    form = PeriodForm(request.POST)
+    form = PeriodForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose a valid period to publish."))
         return redirect("reports:figures")
-    version = PublishedFactsheet.publish(
-        form.cleaned_data["start"], form.cleaned_data["end"], by=request.user
-    )
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if not is_whole_months(start, end):
+        messages.error(request, WHOLE_MONTHS)
+        return redirect(f"{reverse('reports:figures')}?{urlencode({'start': start, 'end': end})}")
+    version = PublishedFactsheet.preview(start, end)
+    current = PublishedFactsheet.objects.of_period(start, end).order_by("-version").first()
+    with translation.override(_language(request)):
+        extra = {
+            "warnings": warnings(start, end, version.figures),
+            "withheld": withheld_in_words(version),
+            "current": current,
+            "unchanged": current is not None and current.figures == version.figures,
+            "changes": version.changes(previous=current) if current else [],
+            "form": PublishForm(initial={"start": start, "end": end}),
+            "query": urlencode({"start": start, "end": end}),
+        }
+        return _render_factsheet(request, version, "reports/preview.html", extra)
+
+
+def preview_pdf(request: HttpRequest) -> HttpResponse:
+    """The PDF that publishing would make."""
+    _require(request.user, "reports.publish_factsheet")
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    version = PublishedFactsheet.preview(form.cleaned_data["start"], form.cleaned_data["end"])
+    return _pdf_response(request, version, f"preview-{version.start}-{version.end}.pdf")
+
+
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    """Publishes a previewed period once every warning shown is acknowledged."""
+    _require(request.user, "reports.publish_factsheet")
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid period to publish."))
+        return redirect("reports:figures")
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    preview_url = f"{reverse('reports:preview')}?{urlencode({'start': start, 'end': end})}"
+    # The warnings are computed again: one that appeared since the preview was not read.
+    candidate = PublishedFactsheet.preview(start, end)
+    codes = {warning["code"] for warning in warnings(start, end, candidate.figures)}
+    if codes - set(form.cleaned_data["acknowledged"]):
+        messages.error(request, _("Read and acknowledge every warning before publishing."))
+        return redirect(preview_url)
+    try:
+        version = PublishedFactsheet.publish(
+            start, end, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except PublishingRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(preview_url)
     messages.success(
         request, _("The factsheet is published as version %(n)s.") % {"n": version.version}
     )
@@ -147,24 +185,46 @@ def factsheet_list(request: HttpRequest) -> HttpResponse:
 def factsheet(request: HttpRequest, pk: int) -> HttpResponse:
     """A published version, in Spanish or English (`?lang=`, else the visitor's language)."""
     version = _published(pk)
-    extra = {"changes": version.changes(), "previous": version.previous()}
-    return _render_factsheet(request, version, "reports/factsheet.html", extra)
+    with translation.override(_language(request)):
+        extra = {
+            "changes": version.changes(),
+            "previous": version.previous(),
+            "superseded_by": version.next_version(),
+        }
+        return _render_factsheet(request, version, "reports/factsheet.html", extra)
+
+
+def _language(request: HttpRequest) -> str:
+    """The language asked for (`?lang=es|en`), else the visitor's."""
+    language = request.GET.get("lang")
+    return language if language in ("es", "en") else translation.get_language()
 
 
 def _render_factsheet(
     request: HttpRequest, version: PublishedFactsheet, template: str, extra: dict | None = None
 ) -> HttpResponse:
-    """The page or print version in the language asked for (`?lang=es|en`), else the
-    visitor's: charts are drawn in that language too."""
-    language = request.GET.get("lang")
-    with translation.override(language if language in ("es", "en") else translation.get_language()):
-        ctx = {
-            "version": version,
-            "figures": version.figures,
-            "charts": charts.all_charts(version.figures),
-            **(extra or {}),
-        }
-        return render(request, template, ctx)
+    """The page or print version of `version`, called in the page's language (`_language`) so
+    that its charts and the words of `extra` are in it too."""
+    ctx = {
+        "version": version,
+        "figures": version.figures,
+        "layout": layout(version.figures),
+        **(extra or {}),
+    }
+    return render(request, template, ctx)
+
+
+def _superseded(request: HttpRequest, version: PublishedFactsheet) -> dict | None:
+    """When, by which version and why `version` was superseded; None while it is current."""
+    newer = version.next_version()
+    if newer is None:
+        return None
+    return {
+        "by_version": newer.version,
+        "at": newer.published_at.isoformat(),
+        "reason": newer.reason,
+        "url": request.build_absolute_uri(reverse("reports:factsheet", args=[newer.pk])),
+    }
 
 
 @login_not_required
@@ -175,40 +235,51 @@ def factsheet_json(request: HttpRequest, pk: int) -> JsonResponse:
             "version": version.version,
             "published_at": version.published_at.isoformat(),
             "url": request.build_absolute_uri(reverse("reports:factsheet", args=[pk])),
+            "correction_reason": version.reason,
+            "superseded": _superseded(request, version),
             "figures": version.figures,
         },
         json_dumps_params={"ensure_ascii": False},
     )
 
 
-def _csv_response(version: PublishedFactsheet, hxl: bool) -> HttpResponse:
+def _csv_response(request: HttpRequest, version: PublishedFactsheet, hxl: bool) -> HttpResponse:
     suffix = "-hxl" if hxl else ""
     name = f"factsheet-{version.start}-{version.end}-v{version.version}{suffix}.csv"
-    response = HttpResponse(to_csv(version.figures, hxl=hxl), content_type="text/csv")
+    content = to_csv(version.figures, hxl=hxl, superseded=_superseded(request, version))
+    response = HttpResponse(content, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @login_not_required
 def factsheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    return _csv_response(_published(pk), hxl=False)
+    return _csv_response(request, _published(pk), hxl=False)
 
 
 @login_not_required
 def factsheet_hxl(request: HttpRequest, pk: int) -> HttpResponse:
-    return _csv_response(_published(pk), hxl=True)
+    return _csv_response(request, _published(pk), hxl=True)
 
 
 @login_not_required
 def factsheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The published version as an A4 PDF, with the same charts (`?lang=es|en`)."""
+    version = _published(pk)
+    name = f"factsheet-{version.start}-{version.end}-v{version.version}.pdf"
+    return _pdf_response(request, version, name, {"superseded_by": version.next_version()})
+
+
+def _pdf_response(
+    request: HttpRequest, version: PublishedFactsheet, name: str, extra: dict | None = None
+) -> HttpResponse:
     import weasyprint  # loaded when asked for: it needs the system's pango libraries
 
-    version = _published(pk)
-    html = _render_factsheet(request, version, "reports/factsheet_pdf.html").content.decode()
+    with translation.override(_language(request)):
+        page = _render_factsheet(request, version, "reports/factsheet_pdf.html", extra)
+    html = page.content.decode()
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"factsheet-{version.start}-{version.end}-v{version.version}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 

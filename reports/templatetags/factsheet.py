@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 
 from activities.models import SurveyResponse
 from reports import charts
-from reports.disclosure import SMALL, WITHHELD
+from reports.disclosure import SMALL, TOO_FEW, WITHHELD
+from reports.exports import NO_DATA, NOT_RECORDED
+from reports.figures import half_up
 
 register = template.Library()
 
@@ -16,6 +18,13 @@ def figure(value) -> str:
         return _("fewer than 5")
     if value == WITHHELD:
         return "—"
+    if value == TOO_FEW:
+        return _("too few responses to report")
+    # As the files say them, in a correction's list of changes.
+    if value == NO_DATA:
+        return _("no data")
+    if value == NOT_RECORDED:
+        return _("not recorded")
     if value is None:
         return "–"
     return intcomma(value)
@@ -33,9 +42,17 @@ def bilingual(entry: dict) -> str:
 
 @register.filter
 def percent(value) -> str:
+    """A percentage as the factsheet writes it: whole. It rounds the published one-decimal
+    value, so the page agrees with the JSON a reader can check it against."""
     if isinstance(value, int | float):
-        return f"{value}%"
+        return f"{half_up(value)}%"
     return figure(value)
+
+
+@register.filter
+def times(ratio: float) -> str:
+    """A ratio as people say it: "2.1 times"."""
+    return f"{half_up(ratio, 1)}"
 
 
 @register.filter

@@ -44,6 +44,18 @@ class CreateTest(PersonasTestCase):
         self.assertEqual((record.created_by, record.status), (self.field_a, "draft"))
         self.assertEqual((record.month, record.crossed_total), (SEPTEMBER_2023, 75268))
 
+    def test_a_statistic_is_stored_without_a_split_by_sex_when_the_source_gives_none(self):
+        self.login(self.field_a)
+        self._post(women="", men="")
+        record = MigrationFlowStatistic.objects.get()
+        self.assertEqual((record.women, record.men), (None, None))
+
+    def test_one_sex_without_the_other_is_refused(self) -> None:
+        self.login(self.field_a)
+        response = self._post(men="")
+        self.assertIn("Indique mujeres y hombres, o ninguno.", str(response.context["form"].errors))
+        self.assertFalse(MigrationFlowStatistic.objects.exists())
+
     def test_a_day_of_the_month_is_kept_as_the_first_day(self) -> None:
         self.login(self.field_a)
         self._post(month="2023-09-17")

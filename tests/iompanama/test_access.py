@@ -116,7 +116,15 @@ EXPECTATIONS = {
     "cases:avr_detail": RECORD_DETAIL,
     "cases:avr_edit": RECORD_EDIT,
     # Figures with their records: supervisors and administrators; publishing: administrators.
-    "reports:figures": _row("get", LOGIN, 403, 403, 200, 200, 403),
+    # Figures: of their own sites for field staff and supervisors, of all for administrators.
+    "reports:figures": _row("get", LOGIN, 200, 200, 200, 200, 403),
+    # Publishing: a preview (page and PDF) first, for administrators.
+    **{
+        name: _row(
+            "get", LOGIN, 403, 403, 403, 200, 403, {"start": "2023-07-01", "end": "2023-09-30"}
+        )
+        for name in ("reports:preview", "reports:preview_pdf")
+    },
     "reports:publish": _row(
         "post", LOGIN, 403, 403, 403, 302, 403, {"start": "2023-07-01", "end": "2023-09-30"}
     ),

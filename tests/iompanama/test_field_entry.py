@@ -219,7 +219,7 @@ class ReviewQueueTest(PersonasTestCase):
         url = reverse("review_queue")
         page = self.client.get(url)
         self.assertEqual(page.context["waiting"], 2)
-        self.assertContains(page, "1,234 people reached")
+        self.assertContains(page, "1,234 personas alcanzadas")
         self.assertContains(page, "50 kits; 50 kits")
         self.assertContains(page, "data-queue-all")
         self.assertNotContains(page, "btn-outline-warning")

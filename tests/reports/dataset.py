@@ -7,7 +7,7 @@ then edited and pending again)."""
 import datetime
 
 from activities.models import Donor, ItemCategory, SurveyResponse, TrainingTopic
-from iompanama.models import Sex
+from iompanama.models import PeriodLock, Sex
 from reports.figures import Period
 from reports.models import MissionProfile
 from tests.factories import (
@@ -56,6 +56,12 @@ class DatasetTestCase(PersonasTestCase):
             regions=1,
             sites=1,
         )
+
+    @classmethod
+    def unlock_published(cls) -> None:
+        """A record arrives late for a published period: an administrator unlocks it first."""
+        for lock in PeriodLock.objects.in_force():
+            lock.unlock(by=cls.admin, reason="Un registro tardío")
 
     # Review steps, as they happen.
     @classmethod

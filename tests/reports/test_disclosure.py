@@ -1,9 +1,12 @@
 """No group of fewer than 5 people is published on its own, nor can be worked out."""
 
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import get_template
 from django.test import SimpleTestCase
 
 from reports import figures
-from reports.disclosure import SMALL, WITHHELD, cells, publishable, ranking, share
+from reports.disclosure import SMALL, TOO_FEW, WITHHELD, cells, publishable, ranking, share
+from reports.sections import SECTIONS, Section
 from tests.reports.dataset import Q3, DatasetTestCase
 
 
@@ -40,8 +43,8 @@ class DisclosureRulesTest(SimpleTestCase):
             [{"code": "CO", "value": 7}, {"code": "VE", "value": 5}],
         )
 
-    def test_a_percentage_is_hidden_when_the_group_or_the_rest_is_small(self) -> None:
-        self.assertEqual(share(6, 8, 75), SMALL)  # 2 did have the information
+    def test_a_percentage_is_withheld_when_the_group_or_the_rest_is_small(self) -> None:
+        self.assertEqual(share(6, 8, 75), WITHHELD)  # 2 did have the information
         self.assertEqual(share(7, 20, 35), 35)
         self.assertEqual(share(10, 10, 100), 100)
 
@@ -62,15 +65,9 @@ class PublishableFactsheetTest(DatasetTestCase):
             public["medical_attention"]["by_group"],
             {"women_adults": 14, "men_adults": 18, "girls": WITHHELD, "boys": SMALL},
         )
-        # 6 of 8 had no information on regular pathways: the 2 who had are a small group.
-        self.assertEqual(public["flow_survey"]["percent_without_pathways_info"], SMALL)
-        self.assertEqual(public["flow_survey"]["percent_family_friends"], SMALL)  # 2 others
-        self.assertEqual(public["flow_survey"]["percent_without_dangers_info"], SMALL)  # 3 had
-        self.assertEqual(
-            # Insecurity (3) joins "other", still small, so economic (7) joins too.
-            public["flow_survey"]["first_reasons"],
-            [{"code": "other", "value": 10}],
-        )
+        # 10 respondents: too few for any survey percentage or ranking.
+        for key in ("percent_without_pathways_info", "percent_family_friends", "first_reasons"):
+            self.assertEqual(public["flow_survey"][key], TOO_FEW)
         self.assertNotIn("pathways_answered", public["flow_survey"])
         # Participants by sex: 12 women, 7 men, 1 other; the second smallest (7) is withheld.
         self.assertEqual(
@@ -82,3 +79,18 @@ class PublishableFactsheetTest(DatasetTestCase):
         exact = figures.factsheet(Q3)
         publishable(exact)
         self.assertEqual(exact["avr"]["returned"], 4)
+
+
+class DeclaredOnceTest(SimpleTestCase):
+    def test_a_section_counting_people_cannot_be_declared_without_a_disclosure_rule(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "no disclosure rule"):
+            Section("new", "residents", "New", figures.communications, counts_people=True)
+
+    def test_only_item_quantities_donors_and_the_mission_are_published_unprotected(self):
+        unprotected = {key for key, s in SECTIONS.items() if s.protect is None}
+        self.assertEqual(unprotected, {"mission", "donations", "donors"})
+
+    def test_every_section_has_its_text(self) -> None:
+        for section in SECTIONS.values():
+            with self.subTest(section.key):
+                get_template(section.template)  # its text exists

@@ -69,10 +69,45 @@ class FiguresPageTest(DatasetTestCase):
         )
         self.assertEqual(response.context["figures"]["avr"]["returned"], 3)
 
-    def test_field_staff_and_viewers_do_not_see_the_figures_page(self) -> None:
-        for user in (self.field_a, self.viewer):
-            self.assertEqual(self.get(user).status_code, 403)
+    def test_viewers_do_not_see_the_figures_page(self) -> None:
+        self.assertEqual(self.get(self.viewer).status_code, 403)
+
+    def test_each_figure_equals_its_drill_down_list_for_every_role(self) -> None:
+        # Darién's staff see Darién's records, Chiriquí's only the Chiriquí tally (5 people),
+        # administrators all: the figures follow, each the sum of the list it links to.
+        def listed(link: str, count) -> int | None:
+            page = self.client.get(link).context["page"]
+            return sum(count(record) for record in page) if len(page) else None
+
+        def figure(section: dict | None, key: str) -> int | None:
+            return section[key] if section else None
+
+        expected_medical = {"field_a": 37, "field_b": 5, "supervisor_a": 37, "admin": 42}
+        for user in (self.field_a, self.field_b, self.supervisor_a, self.admin):
+            with self.subTest(user.username):
+                response = self.get(user)
+                data, sections = response.context["figures"], response.context["sections"]
+                medical = figure(data["medical_attention"], "attended")
+                self.assertEqual(medical, expected_medical[user.username])
+                self.assertEqual(
+                    medical,
+                    listed(
+                        sections["medical_attention"]["approved_url"], lambda t: t.total_attended
+                    ),
+                )
+                self.assertEqual(
+                    figure(data["communications"], "reached"),
+                    listed(sections["communications"]["approved_url"], lambda r: r.people_reached),
+                )
+                self.assertEqual(
+                    figure(data["avr"], "returned"),
+                    listed(sections["avr"]["approved_url"], lambda case: 1 + case.family.count()),
+                )
+                self.assertEqual(
+                    figure(data["migration_flows"], "crossed"),
+                    listed(sections["migration_flows"]["approved_url"], lambda s: s.crossed_total),
+                )
 
     def test_only_administrators_are_offered_publishing(self) -> None:
-        self.assertNotContains(self.get(self.supervisor_a), reverse("reports:publish"))
-        self.assertContains(self.get(self.admin), reverse("reports:publish"))
+        self.assertNotContains(self.get(self.supervisor_a), reverse("reports:preview"))
+        self.assertContains(self.get(self.admin), reverse("reports:preview"))

@@ -25,4 +25,4 @@ class PdfExportTest(DatasetTestCase):
         text = " ".join(page.extract_text() for page in reader.pages)
         for number in ["157,000", "150", "fewer than 5", "Fondo General", "196"]:
             self.assertIn(number, text)
-        self.assertIn("Main nationalities of returnees", text)  # a chart's title, drawn in SVG
+        self.assertIn("Participants by sex", text)  # a chart's title, drawn in SVG
