@@ -59,7 +59,8 @@ class PersonSelect(forms.Select):
 
 def _offer_people(field: forms.ModelChoiceField, user: User) -> None:
     """The people of the person's sites, told apart by more than their names, found by typing."""
-    field.widget = PersonSelect()
+    # Tom Select labels its own input; the select it hides keeps a name of its own too.
+    field.widget = PersonSelect({"aria-label": field.label})
     field.queryset = Beneficiary.objects.for_user(user)
     field.label_from_instance = Beneficiary.choice_label
 
