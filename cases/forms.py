@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
@@ -276,6 +278,17 @@ class LegalOrientationCaseForm(CaseForm):
 
 class BaseCounsellingSessionFormSet(RecordRows):
     title = _("Counselling sessions")
+
+    @classmethod
+    def new_rows(cls, user: User) -> list[dict]:
+        """The first session is usually the day the case opens, with the person's counsellor."""
+        last = (
+            CounsellingSession.objects.filter(case__created_by=user)
+            .order_by("-pk")
+            .values_list("counsellor", flat=True)
+            .first()
+        )
+        return [{"date": datetime.date.today(), "counsellor": last or ""}]
 
 
 CounsellingSessionFormSet = forms.inlineformset_factory(

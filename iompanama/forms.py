@@ -99,6 +99,11 @@ class RecordRows(forms.BaseInlineFormSet):
 
     title: str
 
+    @classmethod
+    def new_rows(cls, user: User) -> list[dict]:
+        """What the first rows of a new record offer (the person's usual counsellor)."""
+        return []
+
     def clean(self) -> None:
         super().clean()
         check_line = getattr(self.instance, "check_line", None)

@@ -226,6 +226,7 @@ def _formset(
         request.FILES or None,
         instance=record,
         form_kwargs={"user": request.user},
+        initial=None if record.pk else formset_class.new_rows(request.user),
     )
 
 

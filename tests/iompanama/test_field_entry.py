@@ -9,7 +9,13 @@ from activities.models import CommunicationReach
 from cases.models import Beneficiary, LegalOrientationCase
 from iompanama.models import ReviewStatus
 from iompanama.roles import Role
-from tests.factories import make_beneficiary, make_donation, make_reach, make_user
+from tests.factories import (
+    make_beneficiary,
+    make_donation,
+    make_legal_case,
+    make_reach,
+    make_user,
+)
 from tests.personas import PersonasTestCase
 
 REACH_NEW = reverse("activities:reach_create")
@@ -101,6 +107,13 @@ class DefaultsTest(PersonasTestCase):
         self.login(self.field_a)
         form = self.client.get(REACH_NEW).context["form"]
         self.assertEqual(form["site"].value(), self.darien_etrm.pk)
+
+    def test_a_new_legal_case_offers_the_persons_last_counsellor(self) -> None:
+        make_legal_case(make_beneficiary(self.darien, self.field_a), self.field_a)
+        self.login(self.field_a)
+        formset = self.client.get(reverse("cases:legal_create")).context["formset"]
+        self.assertEqual(formset.forms[0]["counsellor"].value(), "Lcda. Ríos")
+        self.assertEqual(formset.forms[0]["date"].value(), datetime.date.today())
 
     def test_names_sort_as_spanish_does_on_every_database(self) -> None:
         for family in ["Prueba", "Chen", "Pérez", "Cárdenas", "Ávila", "Zamora"]:
