@@ -210,16 +210,27 @@ class PersonWidget(widgets.Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._people: dict[str, Beneficiary] | None = None
+        self._people: dict[str, Beneficiary] = {}
+
+    def load(self, keys: set[str]) -> None:
+        """The people the file names, and only those, read once per file: the cost of an
+        import depends on the file, not on how many people the importer's sites serve."""
+        numbers = sorted(int(key[1:]) for key in keys if key[:1] == "#" and key[1:].isdigit())
+        external = sorted(key for key in keys if key[:1] != "#")
+        # What the cases' names, rules and counted values read of a person.
+        people = Beneficiary.objects.for_user(self.user).only(
+            "site_id", "external_id", "given_names", "family_names", "sex", "nationality"
+        )
+        self._people = {}
+        for start in range(0, len(external), KEYS_PER_QUERY):
+            chunk = external[start : start + KEYS_PER_QUERY]
+            for person in people.filter(external_id__in=chunk):
+                self._people[person.external_id] = person
+        for start in range(0, len(numbers), KEYS_PER_QUERY):
+            for person in people.filter(pk__in=numbers[start : start + KEYS_PER_QUERY]):
+                self._people[f"#{person.pk}"] = person
 
     def people(self) -> dict[str, Beneficiary]:
-        if self._people is None:  # once per file: what the cases' names and rules need
-            people = Beneficiary.objects.for_user(self.user).only(
-                "site_id", "external_id", "given_names", "family_names"
-            )
-            self._people = {f"#{person.pk}": person for person in people} | {
-                person.external_id: person for person in people if person.external_id
-            }
         return self._people
 
     def clean(self, value, row=None, **kwargs) -> Beneficiary | None:
@@ -265,9 +276,20 @@ class CaseResource(RecordResource):
 
     def __init__(self, user: User | None = None, approve: bool = False) -> None:
         super().__init__(user, approve)
-        for field in (*self.fields.values(), *self._line_fields):
-            if isinstance(field.widget, PersonWidget):
-                field.widget.user = user
+        self._person_fields = [
+            field
+            for field in (*self.fields.values(), *self._line_fields)
+            if isinstance(field.widget, PersonWidget)
+        ]
+        for field in self._person_fields:
+            field.widget.user = user
+
+    def before_import(self, dataset, **kwargs) -> None:
+        super().before_import(dataset, **kwargs)
+        for field in self._person_fields:
+            if field.column_name in dataset.headers:
+                keys = {str(cell or "").strip() for cell in dataset[field.column_name]}
+                field.widget.load(keys - {""})
 
 
 class LegalCaseResource(CaseResource):

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -537,7 +538,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         return line
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = _validated(instance, dict(import_validation_errors or {}))
+        errors = _validated(instance, dict(import_validation_errors or {}), *self._read_as_choices)
         if not errors:
             errors = self._unique_errors(instance)
         many = getattr(instance, "_import_many", {})
@@ -546,6 +547,16 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
                 errors.setdefault(column.path, []).append(_("Give at least one."))
         if errors:
             raise ValidationError(errors)
+
+    @cached_property
+    def _read_as_choices(self) -> tuple[str, ...]:
+        """The columns whose widget returns only one of the field's choices (a code, a
+        country): full_clean need not look each value up in the choices again."""
+        return tuple(
+            column.path
+            for column in self.columns
+            if isinstance(self.widget_of(column), ChoiceWidget | CountryWidget)
+        )
 
     def _unique_errors(self, instance: models.Model) -> dict:
         """The model's unique constraints (one statistic a month and source) against the stored
@@ -665,7 +676,9 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
             for field in self._line_fields
             if line_model._meta.get_field(field.attribute).is_relation
         ]
-        lines = line_model.objects.select_related(*shown).order_by("pk")
+        lines = line_model.objects.order_by("pk")
+        if shown:  # select_related() with no names would follow every foreign key
+            lines = lines.select_related(*shown)
         return records.prefetch_related(models.Prefetch(self.lines.relation, queryset=lines))
 
     def export_rows(self, record: models.Model) -> Iterator[list]:
