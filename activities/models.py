@@ -38,6 +38,13 @@ class CommunicationReach(Reviewable):
         ordering = ["-date", "-pk"]
         verbose_name = _("communication reach")
         verbose_name_plural = _("communication reach")
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["date"], condition=Q(status="approved"), name="reach_approved_date"
+            ),
+            models.Index(fields=["-date", "-id"], name="reach_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(people_reached__gt=0), name="people_reached_positive"
@@ -70,6 +77,13 @@ class MedicalAttentionTally(Reviewable):
         ordering = ["-date", "-pk"]
         verbose_name = _("medical attention tally")
         verbose_name_plural = _("medical attention tallies")
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["date"], condition=Q(status="approved"), name="tally_approved_date"
+            ),
+            models.Index(fields=["-date", "-id"], name="tally_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
@@ -129,6 +143,13 @@ class MigrationFlowStatistic(Reviewable):
         ordering = ["-month", "-pk"]
         verbose_name = _("migration flow statistic")
         verbose_name_plural = _("migration flow statistics")
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["month"], condition=Q(status="approved"), name="flow_approved_date"
+            ),
+            models.Index(fields=["-month", "-id"], name="flow_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(crossed_total=models.F("adults") + models.F("minors")),
@@ -259,6 +280,15 @@ class Donation(Reviewable):
 
     class Meta:
         ordering = ["-delivery_date", "-pk"]
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["delivery_date"],
+                condition=Q(status="approved"),
+                name="donation_approved_date",
+            ),
+            models.Index(fields=["-delivery_date", "-id"], name="donation_newest_first"),
+        ]
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
 
@@ -341,6 +371,13 @@ class TrainingSession(Reviewable):
 
     class Meta:
         ordering = ["-start_date", "-pk"]
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["start_date"], condition=Q(status="approved"), name="training_approved_date"
+            ),
+            models.Index(fields=["-start_date", "-id"], name="training_newest_first"),
+        ]
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
         constraints = [
@@ -444,6 +481,13 @@ class SurveyRound(Reviewable):
         ordering = ["-month", "-pk"]
         verbose_name = _("flow monitoring survey round")
         verbose_name_plural = _("flow monitoring survey rounds")
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["month"], condition=Q(status="approved"), name="survey_approved_date"
+            ),
+            models.Index(fields=["-month", "-id"], name="survey_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.site}, {self.month:%m/%Y}"

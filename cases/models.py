@@ -308,6 +308,13 @@ class LegalOrientationCase(LegalTopics, Reviewable):
 
     class Meta(LegalTopics.Meta):
         ordering = ["-opened_on", "-pk"]
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["opened_on"], condition=Q(status="approved"), name="legal_approved_date"
+            ),
+            models.Index(fields=["-opened_on", "-id"], name="legal_newest_first"),
+        ]
         verbose_name = _("legal orientation case")
         verbose_name_plural = _("legal orientation cases")
 
@@ -364,7 +371,8 @@ class CounsellingSession(RecordLine, LegalTopics):
         on_delete=models.CASCADE,
         related_name="sessions",
     )
-    date = models.DateField(_("date"), validators=[not_in_future])
+    # Legal orientation counts people by the date of their sessions.
+    date = models.DateField(_("date"), validators=[not_in_future], db_index=True)
     counsellor = models.CharField(_("counsellor"), max_length=150)
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
@@ -440,6 +448,21 @@ class AVRCase(Reviewable):
 
     class Meta:
         ordering = ["-orientation_date", "-pk"]
+        indexes = [
+            # The figures read approved records by date; the list shows the newest first.
+            models.Index(
+                fields=["orientation_date"],
+                condition=Q(status="approved"),
+                name="avr_approved_date",
+            ),
+            models.Index(fields=["-orientation_date", "-id"], name="avr_newest_first"),
+            # "People who returned": approved cases by departure date.
+            models.Index(
+                fields=["departure_date"],
+                condition=Q(status="approved"),
+                name="avr_approved_departure",
+            ),
+        ]
         verbose_name = _("AVR case")
         verbose_name_plural = _("AVR cases")
         constraints = [

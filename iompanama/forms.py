@@ -146,15 +146,10 @@ class RecordFilterForm(forms.Form):
             return records.none()
         data = self.cleaned_data
         date = data.get("dates_of") or records.model.period_field
-        lookups = {
-            "site": data["site"],
-            "status": data["status"],
-            f"{date}__gte": data["date_from"],
-            f"{date}__lte": data["date_to"],
-        }
+        lookups = {"site": data["site"], "status": data["status"]}
         lookups |= {name: data[name] for name in self.own_filters}
         records = records.filter(**{key: value for key, value in lookups.items() if value})
-        return records.distinct() if "__" in date else records
+        return records.dated(date, data["date_from"], data["date_to"])
 
 
 class ReasonForm(forms.Form):

@@ -347,9 +347,24 @@ class ReviewableQuerySet(SiteScopedQuerySet):
     def in_period(self, start, end, date_field: str = "") -> "ReviewableQuerySet":
         """Records whose date (`period_field`, or another such as "sessions__date") lies
         between `start` and `end`, both included; each record once."""
-        field = date_field or self.model.period_field
-        records = self.filter(**{f"{field}__range": (start, end)})
-        return records.distinct() if "__" in field else records
+        return self.dated(date_field or self.model.period_field, start, end)
+
+    def dated(self, field: str, start=None, end=None) -> "ReviewableQuerySet":
+        """Records whose date `field` is on or after `start` and on or before `end` (either
+        may be None). A date of the record's rows ("sessions__date") is matched by EXISTS,
+        so each record comes once without a DISTINCT over the join."""
+        bounds = {lookup: day for lookup, day in (("gte", start), ("lte", end)) if day is not None}
+        relation, _sep, name = field.partition("__")
+        if not bounds:
+            return self
+        if not name:
+            return self.filter(**{f"{field}__{lookup}": day for lookup, day in bounds.items()})
+        rows = self.model._meta.get_field(relation)
+        matching = rows.related_model.objects.filter(
+            **{rows.field.name: OuterRef("pk")},
+            **{f"{name}__{lookup}": day for lookup, day in bounds.items()},
+        )
+        return self.filter(models.Exists(matching))
 
     def awaiting_review(self) -> "ReviewableQuerySet":
         return self.filter(status=ReviewStatus.SUBMITTED).order_by("submitted_at", "pk")
