@@ -20,6 +20,7 @@ from activities.models import (
     TrainingSession,
 )
 from cases.models import AVRCase, LegalOrientationCase
+from iompanama.validators import EARLIEST_DATE, LATEST_DATE
 from reports import charts, figures
 from reports.exports import to_csv, workbook
 from reports.figures import Period
@@ -212,7 +213,7 @@ def factsheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def quarter_workbook(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     """The exact figures of a quarter by month, for administrators."""
     _require(request.user, "reports.publish_factsheet")
-    if not 1 <= quarter <= 4:
+    if not 1 <= quarter <= 4 or not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
         raise Http404
     content = workbook(Period.quarter(year, quarter))
     response = HttpResponse(
