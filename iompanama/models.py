@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -508,3 +508,22 @@ class Job(models.Model):
     def delete_files(self) -> None:
         self.file.delete(save=False)
         self.upload.delete(save=False)
+
+
+class ConfirmedImport(models.Model):
+    """The one-time token of an import preview, once confirmed. Two confirms of one preview (a
+    double tap, two tabs) both find it in their session; the unique token lets one write."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    @classmethod
+    def claim(cls, token: str, *, by: User) -> bool:
+        """True for the first to confirm `token`, False for anyone after."""
+        try:
+            with transaction.atomic():
+                cls.objects.create(token=token, by=by)
+        except IntegrityError:
+            return False
+        return True

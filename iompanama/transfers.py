@@ -37,7 +37,7 @@ from iompanama.imports import (
     import_rows,
     read_table,
 )
-from iompanama.models import ExportLog, Job, Reviewable, User
+from iompanama.models import ConfirmedImport, ExportLog, Job, Reviewable, User
 from iompanama.resources import FileResource, RecordResource, allowed_values
 
 PREVIEW_ROWS = 50
@@ -182,8 +182,13 @@ def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> Ht
         messages.error(request, _("This import has expired: upload the file again."))
         return redirect(request.path)
     path = pending["path"]
-    with default_storage.open(path, "rb") as stored:
-        content = stored.read()
+    try:
+        with default_storage.open(path, "rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        return _already_confirmed(request, done_url)
+    if not ConfirmedImport.claim(token, by=request.user):
+        return _already_confirmed(request, done_url)
     default_storage.delete(path)
     dataset = read_table(path, content)
     report = import_rows(make_resource(request.user, pending["approve"]), dataset, dry_run=False)
@@ -196,6 +201,11 @@ def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> Ht
         _("Imported: %(created)s new records, %(updated)s updated.")
         % {"created": report.created, "updated": report.updated},
     )
+    return redirect(done_url)
+
+
+def _already_confirmed(request: HttpRequest, done_url: str) -> HttpResponse:
+    messages.info(request, _("This import is already confirmed."))
     return redirect(done_url)
 
 
