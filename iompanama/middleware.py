@@ -1,8 +1,13 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
+
+from iompanama.db import is_read_only
 
 
 class LanguageMiddleware:
@@ -22,3 +27,35 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SessionRenewalMiddleware:
+    """Renews a signed-in session at most every SESSION_RENEW_SECONDS, instead of writing it on
+    every request: reading pages then work on a read-only database, and cost no write."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("renewed_at", 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session["renewed_at"] = now
+        return self.get_response(request)
+
+
+class ReadOnlyDatabaseMiddleware:
+    """A write refused by a read-only database says that the system is in maintenance."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DatabaseError) and is_read_only(exception):
+            response = render(request, "maintenance.html", status=503)
+            response["Retry-After"] = "300"
+            return response
+        return None

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "iompanama.middleware.SessionRenewalMiddleware",
+    "iompanama.middleware.ReadOnlyDatabaseMiddleware",
     "iompanama.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,9 +137,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # A working day of inactivity ends the session; sessions live in the database, not on local disk.
+# They are renewed every few minutes, not written on every request, so that a read-only database
+# (failover, maintenance) still serves reading pages (iompanama/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 9 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 5 * 60)
+SESSION_ENGINE = "iompanama.sessions"
 
 # Lockout: attempts are counted per username and address, in the database shared by all servers.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
