@@ -518,6 +518,9 @@ class ConfirmedImport(models.Model):
     by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return self.token
+
     @classmethod
     def claim(cls, token: str, *, by: User) -> bool:
         """True for the first to confirm `token`, False for anyone after."""

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # The dates anyone may ask about. A typed year 0001 or 9999 is a mistake, and would overflow the
 # date arithmetic of periods (the same months a year earlier, the next month).
 EARLIEST_DATE = datetime.date(2000, 1, 1)

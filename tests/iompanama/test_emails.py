@@ -19,7 +19,9 @@ class ReviewEmailTest(PersonasTestCase):
         self.case.submit(by=self.field_a)
         self.login(self.supervisor_a)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(reverse("approve", args=[self.case._meta.label_lower, self.case.pk]))
+            response = self.client.post(
+                reverse("approve", args=[self.case._meta.label_lower, self.case.pk])
+            )
         self.assertRedirects(response, self.case.get_absolute_url(), fetch_redirect_response=False)
         subject = mail.outbox[-1].subject
         self.assertNotIn("\r", subject)
