@@ -150,8 +150,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address, through django-ipware: each of the PROXY_COUNT proxies in front of the
+# app appends the address it was reached from to X-Forwarded-For, and the nearest one is
+# REMOTE_ADDR; so the client is the PROXY_COUNT-th entry from the right. What lies left of it
+# was written by the client and is ignored, as is the whole header when there is no proxy.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1  # ipware counts the proxies in the header only
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Strict, ipware would discard a header with more entries than proxies: any client could then
+# send one entry more and be counted as the proxy's address, shared with everyone.
+IPWARE_STRICT = False
 
 # Language: Spanish by default, English selectable; numbers and dates as Panama writes them.
 LANGUAGE_CODE = "es"
