@@ -286,6 +286,7 @@ class LegalOrientationCase(LegalTopics, Reviewable):
 
     period_field = "opened_on"
     url_prefix = "cases:legal"
+    names_people = True
 
     objects = LegalOrientationCaseQuerySet.as_manager()
 
@@ -381,6 +382,7 @@ class AVRCase(Reviewable):
 
     period_field = "orientation_date"
     url_prefix = "cases:avr"
+    names_people = True
 
     objects = AVRCaseQuerySet.as_manager()
 

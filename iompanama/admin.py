@@ -6,7 +6,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from iompanama.models import Province, Region, Site, User
+from iompanama.models import ExportLog, PersonalDataAccess, Province, Region, Site, User
 
 
 class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
@@ -67,3 +67,35 @@ class SiteAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "province", "is_active"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+
+class LogAdmin(admin.ModelAdmin):
+    """A log is read, searched and filtered; nobody writes or deletes a row of it by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(LogAdmin):
+    list_display = ["at", "by", "action", "content_type", "object_id", "address", "path"]
+    list_filter = ["action", "content_type", ("at", admin.DateFieldListFilter)]
+    # Who looked at a person: their kind of record and number; or what someone looked at.
+    search_fields = ["by__username", "by__last_name", "path", "address", "=object_id"]
+    date_hierarchy = "at"
+    list_select_related = ["by", "content_type"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(LogAdmin):
+    list_display = ["at", "by", "kind", "rows", "file_format", "filters"]
+    list_filter = ["kind", "file_format"]
+    search_fields = ["by__username", "by__last_name", "kind", "filters"]
+    date_hierarchy = "at"
+    list_select_related = ["by"]

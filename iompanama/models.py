@@ -1,14 +1,16 @@
 """What every app shares: users and their roles, where things happen, and the review workflow."""
 
+import logging
 from datetime import timedelta
 from functools import cached_property
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +18,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from iompanama.db import is_read_only
 from iompanama.roles import Role
+
+access_log = logging.getLogger("iompanama.access")
 
 
 class Region(models.Model):
@@ -284,6 +289,8 @@ class Reviewable(Versioned):
     # (<prefix>_list, _create, _detail and _edit).
     period_field: str
     url_prefix: str
+    # Whether its page names a beneficiary: every view of it is then recorded.
+    names_people = False
 
     class Meta:
         abstract = True
@@ -530,3 +537,70 @@ class ConfirmedImport(models.Model):
         except IntegrityError:
             return False
         return True
+
+
+class PersonalDataAccessQuerySet(models.QuerySet):
+    def expired(self) -> "PersonalDataAccessQuerySet":
+        kept_from = timezone.now() - timedelta(days=settings.ACCESS_LOG_KEEP_DAYS)
+        return self.filter(at__lt=kept_from)
+
+
+class PersonalDataAccess(models.Model):
+    """Someone saw personal data: a person's page, a case naming them, a document, an export.
+    Who, when, what and from where, so that a person's or an auditor's question "who looked at
+    me?" has an answer. Written with one insert, without the person's name."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        DOWNLOAD = "download", _("Downloaded a document")
+        EXPORT = "export", _("Exported")
+
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT
+    )
+    # The record seen; none for an export, whose filters are in `path`.
+    object_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
+    path = models.CharField(_("page"), max_length=500)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.by} {self.get_action_display()} {self.path}"
+
+    @classmethod
+    def record(cls, request, action: str, seen: models.Model | type[models.Model]) -> None:
+        """`seen`: the record, or the kind of record exported. One insert. On a read-only
+        database (maintenance) the page is still shown and the access goes to the server's
+        log instead, so that it is recorded either way."""
+        access = cls(
+            by=request.user,
+            action=action,
+            content_type=ContentType.objects.get_for_model(seen),
+            object_id=seen.pk if isinstance(seen, models.Model) else None,
+            path=request.get_full_path()[:500],
+            address=get_client_ip_address(request),
+        )
+        try:
+            # Its own savepoint: a refused insert must not spoil the request's transaction.
+            with transaction.atomic():
+                access.save(force_insert=True)
+        except DatabaseError as error:
+            if not is_read_only(error):
+                raise
+            access_log.warning(
+                "%s %s %s from %s (database read-only)",
+                access.by,
+                action,
+                access.path,
+                access.address,
+            )

@@ -26,7 +26,7 @@ from iompanama.access import (
 )
 from iompanama.forms import RecordFilterForm, RecordForm, ReturnForm
 from iompanama.history import history_entries
-from iompanama.models import Reviewable, ReviewStatus, StaleRecord
+from iompanama.models import PersonalDataAccess, Reviewable, ReviewStatus, StaleRecord
 from iompanama.resources import RecordResource
 
 PAGE_SIZE = 25
@@ -67,6 +67,8 @@ def record_detail(
     request: HttpRequest, model: type[Reviewable], pk: int, template: str
 ) -> HttpResponse:
     record = get_record_for_user(request.user, model, pk)
+    if model.names_people:
+        PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, record)
     ctx = {
         "record": record,
         "kind": model._meta.label_lower,

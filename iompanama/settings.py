@@ -167,6 +167,10 @@ else:
 # send one entry more and be counted as the proxy's address, shared with everyone.
 IPWARE_STRICT = False
 
+# Who saw a person's data (PersonalDataAccess): kept two years, long enough to answer a person's
+# or an auditor's question, then deleted by `manage.py retention`.
+ACCESS_LOG_KEEP_DAYS = env_int("ACCESS_LOG_KEEP_DAYS", 2 * 365)
+
 # Language: Spanish by default, English selectable; numbers and dates as Panama writes them.
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]

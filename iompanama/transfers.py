@@ -37,7 +37,7 @@ from iompanama.imports import (
     import_rows,
     read_table,
 )
-from iompanama.models import ConfirmedImport, ExportLog, Job, Reviewable, User
+from iompanama.models import ConfirmedImport, ExportLog, Job, PersonalDataAccess, Reviewable, User
 from iompanama.resources import FileResource, RecordResource, allowed_values
 
 PREVIEW_ROWS = 50
@@ -79,6 +79,7 @@ def record_export(
     _form, records = filtered_records(request, model, filter_form)
     total = records.count()
     if resource_class.personal_data:
+        PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, model)
         ExportLog.objects.create(
             by=request.user,
             kind=model._meta.label_lower,
