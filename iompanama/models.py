@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -426,6 +426,18 @@ class JobQuerySet(models.QuerySet):
     def expired(self) -> "JobQuerySet":
         return self.filter(expires_at__lt=timezone.now())
 
+    def abandoned(self) -> "JobQuerySet":
+        """Running, with no sign of life for JOB_LEASE_SECONDS: its worker died (killed, its
+        server restarted) and nobody else will finish it."""
+        silent_since = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+        return self.filter(status=Job.Status.RUNNING, heartbeat_at__lt=silent_since)
+
+    def fail_abandoned(self) -> int:
+        abandoned = list(self.abandoned())
+        for job in abandoned:
+            job.fail_abandoned()
+        return len(abandoned)
+
 
 class Job(models.Model):
     """A long export or import run by the task worker: its progress, then its outcome (an
@@ -465,6 +477,9 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("rows"), default=0)
     done = models.PositiveIntegerField(_("rows done"), default=0)
     file = models.FileField(_("file"), upload_to="jobs/", blank=True)
+    # Written by the worker when it starts and with every progress: its lease on the job.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -515,6 +530,35 @@ class Job(models.Model):
     def delete_files(self) -> None:
         self.file.delete(save=False)
         self.upload.delete(save=False)
+
+    @property
+    def is_abandoned(self) -> bool:
+        """As `JobQuerySet.abandoned`, on the row already read (its page refreshes often)."""
+        silent_since = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < silent_since
+        )
+
+    def fail_abandoned(self) -> None:
+        """Failed, said in its owner's language, its files deleted, if its worker still has not
+        come back; the owner may start again. An import wrote nothing: its rows are written in
+        one transaction, which died with the worker, and its worker stops at its next progress
+        report on finding the job failed."""
+        with transaction.atomic():
+            if not type(self).objects.abandoned().select_for_update().filter(pk=self.pk).exists():
+                return
+            with translation.override(self.language or None):
+                self.failure = str(
+                    _(
+                        "The worker running this job stopped (a restart or a fault). Nothing was "
+                        "kept; start again."
+                    )
+                )
+            self.status = self.Status.FAILED
+            self.delete_files()
+            self.save(update_fields=["status", "failure", "file", "upload"])
 
 
 class ConfirmedImport(models.Model):

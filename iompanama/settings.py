@@ -216,6 +216,11 @@ EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20_000)
 # is lower than for exports, to stay well inside a request's timeout.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5_000)
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
+# A running job reports progress (its heartbeat) every few hundred rows; one silent this long
+# lost its worker, and is failed so that its owner can start again.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 10 * 60)
+# `manage.py task_worker` waits at most this long between two tries to reach the database.
+WORKER_MAX_BACKOFF = env_int("WORKER_MAX_BACKOFF", 60)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

@@ -253,6 +253,9 @@ def import_template(
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A background job's progress; the page refreshes itself until the job ends."""
     job = _get_job_for_user(request.user, pk)
+    if job.is_abandoned:
+        job.fail_abandoned()
+        job.refresh_from_db()
     ctx = {"job": job, "title": job.title}
     if job.kind != Job.Kind.EXPORT and job.status == Job.Status.DONE:
         ctx |= _import_outcome(job)
