@@ -7,6 +7,13 @@ class IompanamaConfig(AppConfig):
     name = "iompanama"
     verbose_name = _("Accounts and sites")
 
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from iompanama.middleware import start_renewal_clock
+
+        user_logged_in.connect(start_renewal_clock)
+
 
 class IompanamaAdminConfig(AdminConfig):
     default_site = "iompanama.admin_site.AdministratorsAdminSite"

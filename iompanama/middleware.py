@@ -29,6 +29,11 @@ class LanguageMiddleware:
         return response
 
 
+def start_renewal_clock(sender, request: HttpRequest, user, **kwargs) -> None:
+    """A session is written when the person signs in: the renewals count from then."""
+    request.session["renewed_at"] = int(time.time())
+
+
 class SessionRenewalMiddleware:
     """Renews a signed-in session at most every SESSION_RENEW_SECONDS, instead of writing it on
     every request: reading pages then work on a read-only database, and cost no write."""
