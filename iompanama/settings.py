@@ -167,6 +167,11 @@ else:
 # send one entry more and be counted as the proxy's address, shared with everyone.
 IPWARE_STRICT = False
 
+# Retention (`manage.py retention`, daily): a person is anonymised this many years after the
+# last step of their last case (a closed legal case's sessions, a return or a withdrawal), or
+# after registration if no case was opened for them. Five years: long enough for a returnee's
+# reintegration support and for audits of the projects that served them.
+RETENTION_BENEFICIARY_YEARS = env_int("RETENTION_BENEFICIARY_YEARS", 5)
 # Who saw a person's data (PersonalDataAccess): kept two years, long enough to answer a person's
 # or an auditor's question, then deleted by `manage.py retention`.
 ACCESS_LOG_KEEP_DAYS = env_int("ACCESS_LOG_KEEP_DAYS", 2 * 365)
