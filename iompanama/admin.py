@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from iompanama import twofactor
 from iompanama.models import ExportLog, PersonalDataAccess, Province, Region, Site, User
 
 
@@ -41,12 +43,25 @@ class RecordImportExportAdmin(ImportExportMixin, RecordExportAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    actions = ["reset_two_factor"]
     list_filter = ["is_active", "groups", "sites"]
     filter_horizontal = ["groups", "sites", "user_permissions"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (_("Work"), {"fields": ["sites", "language"]}),
     ]
+
+    @admin.action(description=_("Reset two-factor sign-in (a lost phone)"))
+    def reset_two_factor(self, request: HttpRequest, users) -> None:
+        """Each reset is kept in the person's admin history: who reset it, and when."""
+        for user in users:
+            twofactor.reset(user)
+            self.log_change(request, user, gettext("Two-factor sign-in reset."))
+        self.message_user(
+            request,
+            gettext("Two-factor sign-in reset for %(count)s people: they set it up again.")
+            % {"count": len(users)},
+        )
 
 
 @admin.register(Region)

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "import_export",
     "django_tasks",
@@ -83,7 +86,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "iompanama.middleware.TwoFactorMiddleware",
     "iompanama.middleware.SessionRenewalMiddleware",
     "iompanama.middleware.ReadOnlyDatabaseMiddleware",
     "iompanama.middleware.LanguageMiddleware",
@@ -135,6 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor sign-in (iompanama/twofactor.py): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = "OIM Panamá"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
