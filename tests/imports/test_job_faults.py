@@ -2,10 +2,10 @@
 again; the worker outlives database restarts."""
 
 import datetime
-from unittest import mock
+from unittest import mock, skipUnless
 
 from django.core.files.storage import default_storage
-from django.db import OperationalError
+from django.db import OperationalError, connection, connections
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -156,3 +156,36 @@ def _reach_resource():
     from activities.resources import ReachResource
 
     return ReachResource
+
+
+@skipUnless(connection.vendor == "postgresql", "ends a PostgreSQL server process")
+class DatabaseRestartTest(TransactionTestCase):
+    """The worker's connection ended by the server, as a restart of PostgreSQL does."""
+
+    def test_the_worker_reconnects_and_goes_on(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (worker_process,) = cursor.fetchone()
+        admin = connections.create_connection("default")
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [worker_process])
+        admin.close()
+        polls = []
+
+        def poll(worker) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            polls.append(worker)
+
+        with (
+            mock.patch(
+                "django_tasks.backends.database.management.commands.db_worker.Worker.run",
+                autospec=True,
+                side_effect=poll,
+            ),
+            mock.patch("iompanama.management.commands.task_worker.time.sleep"),
+            self.assertLogs("iompanama.jobs", "WARNING") as logs,
+        ):
+            _worker().run()
+        self.assertEqual(len(polls), 1)
+        self.assertIn("The database is back", "\n".join(logs.output))
