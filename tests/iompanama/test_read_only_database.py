@@ -2,14 +2,17 @@
 
 import contextlib
 import time
+from unittest import skipUnless
 
 import psycopg
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import InternalError, connection
+from django.test import TransactionTestCase
 from django.urls import reverse
 
-from tests.factories import make_reach
+from iompanama.roles import Role
+from tests.factories import make_reach, make_site, make_user
 from tests.personas import PersonasTestCase
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -94,3 +97,27 @@ class SessionRenewalTest(PersonasTestCase):
         session.save()
         self.client.get(reverse("home"))
         self.assertGreater(self.expiry(), first)
+
+
+@skipUnless(connection.vendor == "postgresql", "a PostgreSQL session set read-only")
+class RealReadOnlyDatabaseTest(TransactionTestCase):
+    """The same, with PostgreSQL's own refusal (a standby answers the same way)."""
+
+    serialized_rollback = True
+
+    def test_reading_works_and_writing_says_maintenance(self) -> None:
+        site = make_site("darien-office")
+        person = make_user("ana", Role.FIELD_STAFF, [site])
+        record = make_reach(site, person)
+        self.client.force_login(person)
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        self.addCleanup(_read_write)
+        self.assertEqual(self.client.get(record.get_absolute_url()).status_code, 200)
+        response = self.client.post(reverse("submit", args=[record._meta.label_lower, record.pk]))
+        self.assertEqual(response.status_code, 503)
+
+
+def _read_write() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")
