@@ -37,7 +37,7 @@ from activities.resources import (
 )
 from iompanama import transfers
 from iompanama.access import get_record_for_user
-from iompanama.models import Reviewable
+from iompanama.models import PersonalDataAccess, Reviewable
 from iompanama.records import RecordPages
 
 reach = RecordPages(
@@ -93,9 +93,12 @@ def training_sheet(request: HttpRequest, pk: int) -> FileResponse:
 
 def _document(request: HttpRequest, model: type[Reviewable], pk: int, field: str) -> FileResponse:
     """An uploaded document of a record, to those who may see the record."""
-    document = getattr(get_record_for_user(request.user, model, pk), field)
+    record = get_record_for_user(request.user, model, pk)
+    document = getattr(record, field)
     if not document:
         raise Http404
+    # Scans of paper: an attendance sheet names and signs every participant.
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.DOWNLOAD, record)
     return FileResponse(document.open("rb"), as_attachment=True, filename=Path(document.name).name)
 
 

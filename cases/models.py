@@ -3,13 +3,16 @@
 import datetime
 import unicodedata
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +23,7 @@ from iompanama.models import (
     ReviewableQuerySet,
     Sex,
     SiteScopedQuerySet,
+    Transition,
     User,
     Versioned,
 )
@@ -77,6 +81,30 @@ class BeneficiaryQuerySet(SiteScopedQuerySet):
         if person.document_type and person.document_number:
             same |= Q(document_type=person.document_type, document_number=person.document_number)
         return self.filter(same).exclude(pk=person.pk)
+
+    def due_for_anonymisation(self, cutoff: datetime.date) -> "BeneficiaryQuerySet":
+        """People registered before `cutoff` with no open case and nothing in any of their
+        cases on or after it (the retention period ended with their last case)."""
+        person = OuterRef("pk")
+        legal = LegalOrientationCase.objects.filter(beneficiary=person)
+        avr = AVRCase.objects.filter(Q(principal=person) | Q(family__beneficiary=person))
+        return (
+            self.filter(anonymised_at__isnull=True, created_at__date__lt=cutoff)
+            .exclude(Exists(legal.filter(is_closed=False)))
+            .exclude(Exists(avr.filter(departure_date__isnull=True, withdrawn_on__isnull=True)))
+            .exclude(
+                Exists(
+                    legal.filter(
+                        Q(opened_on__gte=cutoff)
+                        | Q(follow_up_date__gte=cutoff)
+                        | Q(sessions__date__gte=cutoff)
+                    )
+                )
+            )
+            .exclude(
+                Exists(avr.filter(Q(departure_date__gte=cutoff) | Q(withdrawn_on__gte=cutoff)))
+            )
+        )
 
 
 class Beneficiary(MadeOnce, Versioned):
@@ -137,6 +165,7 @@ class Beneficiary(MadeOnce, Versioned):
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     # The person's identifier in the file they were imported from: importing it again updates.
     external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = BeneficiaryQuerySet.as_manager()
@@ -167,6 +196,8 @@ class Beneficiary(MadeOnce, Versioned):
         ]
 
     def __str__(self) -> str:
+        if self.anonymised_at:
+            return gettext("Anonymised person %(number)s") % {"number": self.pk}
         return f"{self.given_names} {self.family_names}"
 
     def get_absolute_url(self) -> str:
@@ -222,6 +253,64 @@ class Beneficiary(MadeOnce, Versioned):
         self.update_keys()
         self._history_user = by
         self.save()
+
+    def anonymise(self, *, by: User | None, reason: str, on_request: bool = False) -> "Erasure":
+        """Names, document, contact, vulnerabilities and the free text of their cases removed,
+        here and in the history; sex, nationality, residence and an age band kept, so that
+        every figure stays as it was. `by` is None for the retention task."""
+        with transaction.atomic():
+            person = Beneficiary.objects.select_for_update().get(pk=self.pk)
+            person.estimated_age = age_band(person.age_on(timezone.localdate()))
+            person.date_of_birth = None
+            person.given_names = person.family_names = person.name_key = ""
+            person.document_type = person.document_number = person.phone = ""
+            person.external_id = ""
+            for field in self.VULNERABILITY_FIELDS:
+                setattr(person, field, False)
+            person.anonymised_at = timezone.now()
+            person.save()
+            person.history.all().delete()
+            _remove_free_text_of_cases(person)
+            erasure = Erasure.objects.create(
+                person=person, by=by, reason=reason, on_request=on_request
+            )
+        self.refresh_from_db()
+        return erasure
+
+    def age_on(self, day: datetime.date) -> int:
+        if self.date_of_birth is None:
+            return self.estimated_age
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# The lower bounds of the age bands an anonymised person keeps: children, adolescents and adults
+# apart, as every disaggregation by age reads them.
+AGE_BANDS = (0, 5, 12, 18, 25, 40, 60)
+
+
+def age_band(age: int) -> int:
+    return max(band for band in AGE_BANDS if band <= age)
+
+
+def _remove_free_text_of_cases(person: Beneficiary) -> None:
+    """What staff wrote about the person, in their cases and those cases' history and review
+    steps. A withdrawal keeps a reason (a constraint): a dash."""
+    legal = LegalOrientationCase.objects.filter(beneficiary=person)
+    legal_ids = list(legal.values_list("pk", flat=True))
+    legal.update(outcome="")
+    LegalOrientationCase.history.filter(id__in=legal_ids).update(outcome="")
+    CounsellingSession.objects.filter(case__in=legal_ids).update(notes="")
+    avr = AVRCase.objects.filter(principal=person)
+    avr_ids = list(avr.values_list("pk", flat=True))
+    avr.exclude(withdrawal_reason="").update(withdrawal_reason="-")
+    AVRCase.history.filter(id__in=avr_ids).exclude(withdrawal_reason="").update(
+        withdrawal_reason="-"
+    )
+    for model, ids in ((LegalOrientationCase, legal_ids), (AVRCase, avr_ids)):
+        Transition.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        ).exclude(reason="").update(reason="-")
 
 
 class BeneficiaryCaseQuerySet(ReviewableQuerySet):
@@ -303,6 +392,7 @@ class LegalOrientationCase(LegalTopics, Reviewable):
     period_field = "opened_on"
     COUNTED_FIELDS = ["counted_sex"]
     url_prefix = "cases:legal"
+    names_people = True
 
     objects = LegalOrientationCaseQuerySet.as_manager()
 
@@ -443,6 +533,7 @@ class AVRCase(Reviewable):
     period_field = "orientation_date"
     COUNTED_FIELDS = ["counted_nationality"]
     url_prefix = "cases:avr"
+    names_people = True
 
     objects = AVRCaseQuerySet.as_manager()
 
@@ -640,3 +731,42 @@ class AVRFamilyMember(RecordLine):
 
     def __str__(self) -> str:
         return f"{self.beneficiary} ({self.get_relationship_display()})"
+
+
+class Erasure(models.Model):
+    """A person anonymised: when the retention period of their data ended, or on their request
+    (the right to erasure), by whom and why. What remains of them is what the figures count."""
+
+    person = models.OneToOneField(
+        Beneficiary, verbose_name=_("person"), on_delete=models.PROTECT, related_name="erasure"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the retention task."),
+    )
+    on_request = models.BooleanField(_("on the person's request"), default=False)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+def retention_cutoff() -> datetime.date:
+    """People whose last case closed before this day are anonymised."""
+    today = timezone.localdate()
+    years = settings.RETENTION_BENEFICIARY_YEARS
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)

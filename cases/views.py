@@ -26,7 +26,7 @@ from iompanama.access import (
     require_record_viewing,
 )
 from iompanama.history import history_entries
-from iompanama.models import StaleRecord
+from iompanama.models import PersonalDataAccess, StaleRecord
 from iompanama.records import RecordPages
 
 
@@ -74,6 +74,7 @@ def beneficiary_import_template(request: HttpRequest) -> HttpResponse:
 
 def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_record_for_user(request.user, Beneficiary, pk)
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, person)
     visible_cases = {
         model: model.objects.for_user(request.user).involving(person).select_related("site")
         for model in (LegalOrientationCase, AVRCase)

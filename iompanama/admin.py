@@ -1,12 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from iompanama.models import PeriodLock, Province, Region, ReviewStatus, Site, User
+from iompanama import twofactor
+from iompanama.models import (
+    ExportLog,
+    PeriodLock,
+    PersonalDataAccess,
+    Province,
+    Region,
+    ReviewStatus,
+    Site,
+    User,
+)
 
 
 class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
@@ -48,12 +59,25 @@ class RecordImportExportAdmin(ImportExportMixin, RecordExportAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    actions = ["reset_two_factor"]
     list_filter = ["is_active", "groups", "sites"]
     filter_horizontal = ["groups", "sites", "user_permissions"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (_("Work"), {"fields": ["sites", "language"]}),
     ]
+
+    @admin.action(description=_("Reset two-factor sign-in (a lost phone)"))
+    def reset_two_factor(self, request: HttpRequest, users) -> None:
+        """Each reset is kept in the person's admin history: who reset it, and when."""
+        for user in users:
+            twofactor.reset(user)
+            self.log_change(request, user, gettext("Two-factor sign-in reset."))
+        self.message_user(
+            request,
+            gettext("Two-factor sign-in reset for %(count)s people: they set it up again.")
+            % {"count": len(users)},
+        )
 
 
 @admin.register(PeriodLock)
@@ -96,3 +120,35 @@ class SiteAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "province", "is_active"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+
+class LogAdmin(admin.ModelAdmin):
+    """A log is read, searched and filtered; nobody writes or deletes a row of it by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(LogAdmin):
+    list_display = ["at", "by", "action", "content_type", "object_id", "address", "path"]
+    list_filter = ["action", "content_type", ("at", admin.DateFieldListFilter)]
+    # Who looked at a person: their kind of record and number; or what someone looked at.
+    search_fields = ["by__username", "by__last_name", "path", "address", "=object_id"]
+    date_hierarchy = "at"
+    list_select_related = ["by", "content_type"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(LogAdmin):
+    list_display = ["at", "by", "kind", "rows", "file_format", "filters"]
+    list_filter = ["kind", "file_format"]
+    search_fields = ["by__username", "by__last_name", "kind", "filters"]
+    date_hierarchy = "at"
+    list_select_related = ["by"]

@@ -7,8 +7,13 @@ from iompanama.access import reviewable_models
 
 def navigation(request: HttpRequest) -> dict:
     """What the menu on every page offers: the people served and the record lists."""
-    user = request.user
-    if not user.is_authenticated or not (user.works_at_sites or user.is_administrator):
+    # Absent on an error page for a request refused before the user is known (a bad Host).
+    user = getattr(request, "user", None)
+    if (
+        user is None
+        or not user.is_authenticated
+        or not (user.works_at_sites or user.is_administrator)
+    ):
         return {"nav_records": [], "nav_people": None}
     return {
         "nav_people": (_("Beneficiaries"), reverse("cases:beneficiary_list")),

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from iompanama.models import ReviewStatus, Site, User
+from iompanama.validators import in_date_range
 
 
 class DateInput(forms.DateInput):
@@ -125,8 +126,12 @@ class RecordFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *ReviewStatus.choices], required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DateInput, validators=[in_date_range]
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=DateInput, validators=[in_date_range]
+    )
     own_filters: tuple[str, ...] = ()
     # Other dates of the record the From/To range may apply to, as (lookup, label).
     other_dates: tuple[tuple[str, str], ...] = ()

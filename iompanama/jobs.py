@@ -37,6 +37,11 @@ from iompanama.resources import PROGRESS_EVERY
 logger = logging.getLogger(__name__)
 
 
+class JobAbandoned(Exception):
+    """The job was failed while its worker was silent (JOB_LEASE_SECONDS): it must stop, and
+    leave nothing written."""
+
+
 def start_export(
     user: User, title: str, resource, filter_form, query: str, file_format: str, total: int
 ) -> Job:
@@ -80,6 +85,7 @@ def confirm_import(job: Job) -> None:
 
 
 def _create(user: User, **fields) -> Job:
+    Job.objects.fail_abandoned()
     for old in Job.objects.expired():
         old.delete_files()
         old.delete()
@@ -101,8 +107,15 @@ def _update(job: Job, **fields) -> None:
 
 @contextmanager
 def _running(job: Job) -> Iterator[None]:
-    """Marks the job running, then failed (logged, never shown) if its work raises."""
-    _update(job, status=Job.Status.RUNNING)
+    """Marks the job running, then failed (logged, never shown) if its work raises. A job
+    already failed (abandoned by a worker that died) is not started again."""
+    started = (
+        Job.objects.filter(pk=job.pk)
+        .exclude(status=Job.Status.FAILED)
+        .update(status=Job.Status.RUNNING, heartbeat_at=timezone.now())
+    )
+    if not started:
+        raise JobAbandoned
     try:
         with translation.override(job.language or None):
             yield
@@ -113,7 +126,13 @@ def _running(job: Job) -> Iterator[None]:
 
 
 def _finish(job: Job, **fields) -> None:
-    _update(job, status=Job.Status.DONE, done=job.total, **fields)
+    finished = (
+        Job.objects.filter(pk=job.pk)
+        .exclude(status=Job.Status.FAILED)
+        .update(status=Job.Status.DONE, done=job.total, **fields)
+    )
+    if not finished:
+        raise JobAbandoned
 
 
 @task()
@@ -141,8 +160,19 @@ def run_export(job_id: int) -> None:
 def _counting(job: Job, rows):
     for number, row in enumerate(rows):
         if number and number % PROGRESS_EVERY == 0:
-            Job.objects.filter(pk=job.pk).update(done=number)
+            _beat(job, number)
         yield row
+
+
+def _beat(job: Job, done: int) -> None:
+    """Progress, and the lease renewed; JobAbandoned if the job was failed meanwhile."""
+    alive = (
+        Job.objects.filter(pk=job.pk)
+        .exclude(status=Job.Status.FAILED)
+        .update(done=done, heartbeat_at=timezone.now())
+    )
+    if not alive:
+        raise JobAbandoned
 
 
 @task()
@@ -209,7 +239,7 @@ def _progress(job: Job) -> Iterator[Callable[[int], None]]:
     end (a check's, never): on PostgreSQL it goes through a connection of its own. SQLite is
     for development, where jobs run in the request anyway."""
     if connection.vendor != "postgresql":
-        yield lambda done: _update(job, done=done)
+        yield lambda done: _beat(job, done)
         return
     own = connections.create_connection(DEFAULT_DB_ALIAS)
     table = own.ops.quote_name(Job._meta.db_table)
@@ -217,8 +247,14 @@ def _progress(job: Job) -> Iterator[Callable[[int], None]]:
     def update(done: int) -> None:
         with own.cursor() as cursor:
             # The table's name is ours (quoted); the values go as parameters.
-            sql = f"UPDATE {table} SET done = %s WHERE id = %s"  # noqa: S608
-            cursor.execute(sql, [done, job.pk])
+            sql = (
+                f"UPDATE {table} SET done = %s, heartbeat_at = %s "  # noqa: S608
+                "WHERE id = %s AND status <> %s"
+            )
+            cursor.execute(sql, [done, timezone.now(), job.pk, Job.Status.FAILED])
+            if not cursor.rowcount:
+                # Raised inside the import's transaction, which it rolls back.
+                raise JobAbandoned
 
     try:
         yield update

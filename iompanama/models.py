@@ -1,23 +1,28 @@
 """What every app shares: users and their roles, where things happen, and the review workflow."""
 
+import logging
 from datetime import timedelta
 from functools import cached_property
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from iompanama.db import is_read_only
 from iompanama.roles import Role
+
+access_log = logging.getLogger("iompanama.access")
 
 
 class Region(models.Model):
@@ -465,6 +470,8 @@ class Reviewable(MadeOnce, Versioned):
     # (<prefix>_list, _create, _detail and _edit).
     period_field: str
     url_prefix: str
+    # Whether its page names a beneficiary: every view of it is then recorded.
+    names_people = False
 
     class Meta:
         abstract = True
@@ -759,6 +766,18 @@ class JobQuerySet(models.QuerySet):
     def expired(self) -> "JobQuerySet":
         return self.filter(expires_at__lt=timezone.now())
 
+    def abandoned(self) -> "JobQuerySet":
+        """Running, with no sign of life for JOB_LEASE_SECONDS: its worker died (killed, its
+        server restarted) and nobody else will finish it."""
+        silent_since = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+        return self.filter(status=Job.Status.RUNNING, heartbeat_at__lt=silent_since)
+
+    def fail_abandoned(self) -> int:
+        abandoned = list(self.abandoned())
+        for job in abandoned:
+            job.fail_abandoned()
+        return len(abandoned)
+
 
 class Job(models.Model):
     """A long export or import run by the task worker: its progress, then its outcome (an
@@ -798,6 +817,9 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("rows"), default=0)
     done = models.PositiveIntegerField(_("rows done"), default=0)
     file = models.FileField(_("file"), upload_to="jobs/", blank=True)
+    # Written by the worker when it starts and with every progress: its lease on the job.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -848,3 +870,121 @@ class Job(models.Model):
     def delete_files(self) -> None:
         self.file.delete(save=False)
         self.upload.delete(save=False)
+
+    @property
+    def is_abandoned(self) -> bool:
+        """As `JobQuerySet.abandoned`, on the row already read (its page refreshes often)."""
+        silent_since = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < silent_since
+        )
+
+    def fail_abandoned(self) -> None:
+        """Failed, said in its owner's language, its files deleted, if its worker still has not
+        come back; the owner may start again. An import wrote nothing: its rows are written in
+        one transaction, which died with the worker, and its worker stops at its next progress
+        report on finding the job failed."""
+        with transaction.atomic():
+            if not type(self).objects.abandoned().select_for_update().filter(pk=self.pk).exists():
+                return
+            with translation.override(self.language or None):
+                self.failure = str(
+                    _(
+                        "The worker running this job stopped (a restart or a fault). Nothing was "
+                        "kept; start again."
+                    )
+                )
+            self.status = self.Status.FAILED
+            self.delete_files()
+            self.save(update_fields=["status", "failure", "file", "upload"])
+
+
+class ConfirmedImport(models.Model):
+    """The one-time token of an import preview, once confirmed. Two confirms of one preview (a
+    double tap, two tabs) both find it in their session; the unique token lets one write."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def claim(cls, token: str, *, by: User) -> bool:
+        """True for the first to confirm `token`, False for anyone after."""
+        try:
+            with transaction.atomic():
+                cls.objects.create(token=token, by=by)
+        except IntegrityError:
+            return False
+        return True
+
+
+class PersonalDataAccessQuerySet(models.QuerySet):
+    def expired(self) -> "PersonalDataAccessQuerySet":
+        kept_from = timezone.now() - timedelta(days=settings.ACCESS_LOG_KEEP_DAYS)
+        return self.filter(at__lt=kept_from)
+
+
+class PersonalDataAccess(models.Model):
+    """Someone saw personal data: a person's page, a case naming them, a document, an export.
+    Who, when, what and from where, so that a person's or an auditor's question "who looked at
+    me?" has an answer. Written with one insert, without the person's name."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        DOWNLOAD = "download", _("Downloaded a document")
+        EXPORT = "export", _("Exported")
+
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT
+    )
+    # The record seen; none for an export, whose filters are in `path`.
+    object_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
+    path = models.CharField(_("page"), max_length=500)
+    address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.by} {self.get_action_display()} {self.path}"
+
+    @classmethod
+    def record(cls, request, action: str, seen: models.Model | type[models.Model]) -> None:
+        """`seen`: the record, or the kind of record exported. One insert. On a read-only
+        database (maintenance) the page is still shown and the access goes to the server's
+        log instead, so that it is recorded either way."""
+        access = cls(
+            by=request.user,
+            action=action,
+            content_type=ContentType.objects.get_for_model(seen),
+            object_id=seen.pk if isinstance(seen, models.Model) else None,
+            path=request.get_full_path()[:500],
+            address=get_client_ip_address(request),
+        )
+        try:
+            # Its own savepoint: a refused insert must not spoil the request's transaction.
+            with transaction.atomic():
+                access.save(force_insert=True)
+        except DatabaseError as error:
+            if not is_read_only(error):
+                raise
+            access_log.warning(
+                "%s %s %s from %s (database read-only)",
+                access.by,
+                action,
+                access.path,
+                access.address,
+            )

@@ -27,7 +27,14 @@ from iompanama.access import (
 )
 from iompanama.forms import RecordFilterForm, RecordForm, ReturnForm
 from iompanama.history import history_entries
-from iompanama.models import MadeOnce, PeriodLocked, Reviewable, ReviewStatus, StaleRecord
+from iompanama.models import (
+    MadeOnce,
+    PeriodLocked,
+    PersonalDataAccess,
+    Reviewable,
+    ReviewStatus,
+    StaleRecord,
+)
 from iompanama.resources import RecordResource
 
 PAGE_SIZE = 25
@@ -70,6 +77,8 @@ def record_detail(
     request: HttpRequest, model: type[Reviewable], pk: int, template: str
 ) -> HttpResponse:
     record = get_record_for_user(request.user, model, pk)
+    if model.names_people:
+        PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, record)
     transitions = list(record.transitions.select_related("by"))
     review_refusal = record.review_refusal(request.user)
     ctx = {

@@ -71,6 +71,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        # Who saw or took out personal data: read in the admin, never changed.
+        "iompanama.view_personaldataaccess",
+        "iompanama.view_exportlog",
         # The factsheet: figures of any period with their records, the mission profile, publishing.
         "reports.view_figures",
         "reports.publish_factsheet",

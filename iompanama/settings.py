@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "import_export",
     "django_tasks",
@@ -76,12 +80,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "iompanama.middleware.TwoFactorMiddleware",
+    "iompanama.middleware.SessionRenewalMiddleware",
+    "iompanama.middleware.ReadOnlyDatabaseMiddleware",
     "iompanama.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,13 +140,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor sign-in (iompanama/twofactor.py): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = "OIM Panamá"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # A working day of inactivity ends the session; sessions live in the database, not on local disk.
+# They are renewed every few minutes, not written on every request, so that a read-only database
+# (failover, maintenance) still serves reading pages (iompanama/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 9 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 5 * 60)
+SESSION_ENGINE = "iompanama.sessions"
 
 # Lockout: attempts are counted per username and address, in the database shared by all servers.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -146,8 +159,29 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address, through django-ipware: each of the PROXY_COUNT proxies in front of the
+# app appends the address it was reached from to X-Forwarded-For, and the nearest one is
+# REMOTE_ADDR; so the client is the PROXY_COUNT-th entry from the right. What lies left of it
+# was written by the client and is ignored, as is the whole header when there is no proxy.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1  # ipware counts the proxies in the header only
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Strict, ipware would discard a header with more entries than proxies: any client could then
+# send one entry more and be counted as the proxy's address, shared with everyone.
+IPWARE_STRICT = False
+
+# Retention (`manage.py retention`, daily): a person is anonymised this many years after the
+# last step of their last case (a closed legal case's sessions, a return or a withdrawal), or
+# after registration if no case was opened for them. Five years: long enough for a returnee's
+# reintegration support and for audits of the projects that served them.
+RETENTION_BENEFICIARY_YEARS = env_int("RETENTION_BENEFICIARY_YEARS", 5)
+# Who saw a person's data (PersonalDataAccess): kept two years, long enough to answer a person's
+# or an auditor's question, then deleted by `manage.py retention`.
+ACCESS_LOG_KEEP_DAYS = env_int("ACCESS_LOG_KEEP_DAYS", 2 * 365)
 
 # Language: Spanish by default, English selectable; numbers and dates as Panama writes them.
 LANGUAGE_CODE = "es"
@@ -194,6 +228,11 @@ EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20_000)
 # is lower than for exports, to stay well inside a request's timeout.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5_000)
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
+# A running job reports progress (its heartbeat) every few hundred rows; one silent this long
+# lost its worker, and is failed so that its owner can start again.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 10 * 60)
+# `manage.py task_worker` waits at most this long between two tries to reach the database.
+WORKER_MAX_BACKOFF = env_int("WORKER_MAX_BACKOFF", 60)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
@@ -228,6 +267,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy, enforced everywhere (development too, so that a violation shows up
+# before production): scripts and styles from our own files only, so that injected markup can
+# run nothing. The one inline style, in the factsheet's SVG charts, carries the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        # Bootstrap draws its icons (menu, select arrows) as data: images.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -38,7 +38,7 @@ from iompanama.imports import (
     import_rows,
     read_table,
 )
-from iompanama.models import ExportLog, Job, Reviewable, User
+from iompanama.models import ConfirmedImport, ExportLog, Job, PersonalDataAccess, Reviewable, User
 from iompanama.resources import FileResource, RecordResource, allowed_values
 
 PREVIEW_ROWS = 50
@@ -80,6 +80,7 @@ def record_export(
     _form, records = filtered_records(request, model, filter_form)
     total = records.count()
     if resource_class.personal_data:
+        PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, model)
         ExportLog.objects.create(
             by=request.user,
             kind=model._meta.label_lower,
@@ -193,8 +194,13 @@ def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> Ht
         messages.error(request, _("This import has expired: upload the file again."))
         return redirect(request.path)
     path = pending["path"]
-    with default_storage.open(path, "rb") as stored:
-        content = stored.read()
+    try:
+        with default_storage.open(path, "rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        return _already_confirmed(request, done_url)
+    if not ConfirmedImport.claim(token, by=request.user):
+        return _already_confirmed(request, done_url)
     default_storage.delete(path)
     dataset = read_table(path, content)
     report = import_rows(
@@ -212,6 +218,11 @@ def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> Ht
         _("Imported: %(created)s new records, %(updated)s updated.")
         % {"created": report.created, "updated": report.updated},
     )
+    return redirect(done_url)
+
+
+def _already_confirmed(request: HttpRequest, done_url: str) -> HttpResponse:
+    messages.info(request, _("This import is already confirmed."))
     return redirect(done_url)
 
 
@@ -258,6 +269,9 @@ def import_template(
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A background job's progress; the page refreshes itself until the job ends."""
     job = _get_job_for_user(request.user, pk)
+    if job.is_abandoned:
+        job.fail_abandoned()
+        job.refresh_from_db()
     ctx = {"job": job, "title": job.title}
     if job.kind != Job.Kind.EXPORT and job.status == Job.Status.DONE:
         ctx |= _import_outcome(job)

@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from iompanama import transfers, views
+from iompanama import transfers, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/two-factor/", twofactor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", twofactor.setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        twofactor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", views.set_language, name="set_language"),
     path("review/<str:kind>/<int:pk>/submit/", views.submit, name="submit"),

@@ -4,6 +4,20 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The dates anyone may ask about. A typed year 0001 or 9999 is a mistake, and would overflow the
+# date arithmetic of periods (the same months a year earlier, the next month).
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def in_date_range(value: datetime.date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+        )
+
 
 def not_in_future(value: datetime.date) -> None:
     if value > timezone.localdate():

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from iompanama.forms import DateInput
+from iompanama.validators import in_date_range
 from reports.models import WARNINGS
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput)
-    end = forms.DateField(label=_("To"), widget=DateInput)
+    start = forms.DateField(label=_("From"), widget=DateInput, validators=[in_date_range])
+    end = forms.DateField(label=_("To"), widget=DateInput, validators=[in_date_range])
 
     def clean(self) -> dict:
         data = super().clean()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iompanama.models import PeriodLock
+from iompanama.validators import EARLIEST_DATE, LATEST_DATE
 from reports import figures
 from reports.exports import to_csv, workbook
 from reports.figures import Period
@@ -287,7 +288,7 @@ def _pdf_response(
 def quarter_workbook(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     """The exact figures of a quarter by month, for administrators."""
     _require(request.user, "reports.publish_factsheet")
-    if not 1 <= quarter <= 4:
+    if not 1 <= quarter <= 4 or not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
         raise Http404
     content = workbook(Period.quarter(year, quarter))
     response = HttpResponse(

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activities.models import (
     CommunicationReach,
@@ -19,6 +20,7 @@ from activities.models import (
 from cases.models import AVRCase, AVRFamilyMember, Beneficiary, LegalOrientationCase
 from iompanama.models import Province, Reviewable, Sex, Site, User
 from iompanama.roles import Role
+from iompanama.twofactor import ROLES_THAT_MUST
 
 PASSWORD = "a-Long-test-password-2026"
 
@@ -39,7 +41,14 @@ def make_user(username: str, role: Role | None, sites: list[Site] = (), **fields
     if role:
         user.groups.add(Group.objects.get(name=role))
     user.sites.set(sites)
+    if role in ROLES_THAT_MUST:
+        make_authenticator(user)
     return user
+
+
+def make_authenticator(user: User) -> TOTPDevice:
+    """The person's authenticator app, set up; `totp(device.bin_key)` is its current code."""
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
 
 
 def make_reach(site: Site, author: User, **fields) -> CommunicationReach:

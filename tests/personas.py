@@ -1,12 +1,30 @@
-from django.test import TestCase
+from django.test import Client, TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iompanama.models import Site
 from iompanama.roles import Role
 from tests.factories import make_site, make_user
 
 
+class SignedInClient(Client):
+    """`force_login` as after both steps of signing in: someone with an authenticator app
+    (every administrator and supervisor, as make_user gives them one) has entered its code.
+    The second step itself is tested through its pages (test_two_factor)."""
+
+    def force_login(self, user, backend=None) -> None:
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
 class PersonasTestCase(TestCase):
     """The people every access rule is written for, built once per test class."""
+
+    client_class = SignedInClient
 
     @classmethod
     def setUpTestData(cls) -> None:

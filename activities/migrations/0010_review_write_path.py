@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0009_survey_respondent_id'),
-        ('iompanama', '0007_review_write_path'),
+        ("iompanama", "0011_review_write_path"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0011_flow_sex_split_optional'),
-        ('iompanama', '0007_review_write_path'),
+        ("iompanama", "0011_review_write_path"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

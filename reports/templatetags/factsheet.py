@@ -1,5 +1,6 @@
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from activities.models import SurveyResponse
@@ -59,3 +60,13 @@ def times(ratio: float) -> str:
 def migration_reason(code: str) -> str:
     """A reason for migrating as people read it; "other" also stands for merged small groups."""
     return SurveyResponse.Reason(code).label if code in SurveyResponse.Reason.values else code
+
+
+@register.filter
+def nonced(chart: SafeString, nonce: str) -> SafeString:
+    """A chart whose own <style> carries the page's Content-Security-Policy nonce (none in the
+    PDF, which no browser renders)."""
+    nonce = str(nonce)  # django-csp's lazy nonce is falsy until it is read
+    if not nonce:
+        return chart
+    return mark_safe(chart.replace("<style", f'<style nonce="{nonce}"', 1))  # noqa: S308 - ours

@@ -227,7 +227,7 @@ class ListTest(DonationTestCase):
             self,
             reverse("activities:donation_list"),
             lambda: make_donation(self.darien, self.field_a),
-            queries=13,
+            queries=11,
         )
 
 

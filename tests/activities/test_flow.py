@@ -164,7 +164,7 @@ class ListTest(PersonasTestCase):
             self,
             reverse("activities:flow_list"),
             lambda: make_flow_statistic(self.darien, self.field_a, source=f"S{next(sources)}"),
-            queries=12,
+            queries=10,
         )
 
 

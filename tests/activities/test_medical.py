@@ -122,7 +122,7 @@ class ListTest(PersonasTestCase):
             self,
             reverse("activities:medical_list"),
             lambda: make_tally(self.darien_etrm, self.field_a),
-            queries=12,
+            queries=10,
         )
 
 

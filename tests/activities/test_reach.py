@@ -95,7 +95,7 @@ class ListTest(PersonasTestCase):
             self,
             reverse("activities:reach_list"),
             lambda: make_reach(self.darien, self.field_a),
-            queries=12,
+            queries=10,
         )
 
 
@@ -104,11 +104,11 @@ class DetailTest(PersonasTestCase):
         record = make_reach(self.darien, self.field_a)
         record.submit(by=self.field_a)
         self.login(self.supervisor_a)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(12):
             self.client.get(record.get_absolute_url())
         for _ in range(5):
             record.return_to_author(by=self.supervisor_a, reason="Corregir")
             record.submit(by=self.field_a)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(12):
             response = self.client.get(record.get_absolute_url())
         self.assertEqual(len(response.context["transitions"]), 11)

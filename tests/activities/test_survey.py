@@ -138,7 +138,7 @@ class ListTest(SurveyTestCase):
             self,
             reverse("activities:survey_list"),
             lambda: make_survey_round(self.darien, self.field_a),
-            queries=13,
+            queries=11,
         )
 
 
@@ -165,8 +165,8 @@ class DetailTest(SurveyTestCase):
         one = make_survey_round(self.darien, self.field_a, responses=1)
         fifty = make_survey_round(self.darien, self.field_a, responses=50)
         self.login(self.supervisor_a)
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(14):
             self.client.get(one.get_absolute_url())
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(14):
             response = self.client.get(fifty.get_absolute_url())
         self.assertContains(response, '<dd class="col-sm-8" id="respondents">50</dd>')

@@ -167,7 +167,7 @@ class ListTest(TrainingTestCase):
             self,
             reverse("activities:training_list"),
             lambda: make_training(self.darien, self.field_a),
-            queries=13,
+            queries=11,
         )
 
 

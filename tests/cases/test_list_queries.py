@@ -17,11 +17,11 @@ class ListQueriesTest(PersonasTestCase):
         self.login(self.supervisor_a)
         url = reverse(url_name)
         add_row()
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(10):
             self.client.get(url)
         for _ in range(49):
             add_row()
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(10):
             response = self.client.get(url)
         self.assertEqual(len(response.context["page"]), 25)
 

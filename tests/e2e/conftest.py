@@ -37,6 +37,16 @@ def page(monkeypatch):
         # CI machines are small and may be busy: wait longer than Playwright's 5 s default.
         context.set_default_timeout(20_000)
         expect.set_options(timeout=20_000)
-        yield context.new_page()
+        page = context.new_page()
+        # Whatever the Content-Security-Policy blocked, Chromium says on the console.
+        blocked = []
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        yield page
         context.close()
         browser.close()
+        assert blocked == [], blocked

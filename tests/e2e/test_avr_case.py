@@ -2,6 +2,8 @@
 it; a supervisor of the site approves it."""
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from cases.models import AVRCase, Beneficiary
@@ -15,6 +17,12 @@ def sign_in(page, live_server, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device:  # administrators and supervisors: the code of their authenticator app
+        expect(page.get_by_role("heading", name="Inicio de sesión en dos pasos")).to_be_visible()
+        page.fill("input[name=code]", f"{totp(device.bin_key):06d}")
+        page.get_by_role("button", name="Continuar").click()
+        expect(page.get_by_role("heading", name="Inicio de sesión en dos pasos")).to_have_count(0)
 
 
 def register(page, live_server, given: str, family: str, born: str) -> Beneficiary:

@@ -66,6 +66,11 @@ EXPECTATIONS = {
     "password_reset_confirm": EVERYONE,
     "password_reset_complete": EVERYONE,
     "set_language": _row("post", 302, 302, 302, 302, 302, 302, {"language": "en"}),
+    # Two-factor sign-in: supervisor_a and admin have passed it; the others have none, so the
+    # second step sends them on, and only who passed it makes new recovery codes.
+    "two_factor_verify": _row("get", LOGIN, 302, 302, 302, 302, 302),
+    "two_factor_setup": SIGNED_IN,
+    "two_factor_recovery_codes": _row("post", LOGIN, 302, 302, 200, 200, 302),
     "submit": _row("post", LOGIN, 302, 404, 403, 302, 404),
     "approve": _row("post", LOGIN, 403, 404, 302, 302, 404),
     "return": _row("post", LOGIN, 403, 404, 302, 302, 404, {"reason": "Falta la fecha"}),

@@ -6,6 +6,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count, Q, Sum
 from django.test import TestCase
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activities.models import (
     CommunicationReach,
@@ -17,6 +20,7 @@ from activities.models import (
 )
 from cases.models import AVRCase, AVRFamilyMember, Beneficiary
 from iompanama.access import reviewable_models
+from iompanama.management.commands.demo import DEMO_TOTP_KEY
 from iompanama.models import Site, User
 from iompanama.roles import Role
 
@@ -55,6 +59,19 @@ class DemoCommandTest(TestCase):
     def test_the_mission_profile_is_the_factsheets(self) -> None:
         profile = apps.get_model("reports", "MissionProfile").objects.get()
         self.assertEqual((profile.staff_national, profile.staff_international), (153, 43))
+
+    def test_the_demo_administrator_and_supervisor_sign_in_with_the_printed_key(self) -> None:
+        out = io.StringIO()
+        call_command("demo", stdout=out)
+        self.assertIn("J5EU2ICQMFXGC3LBEBSGK3LPEBVWK6JB", out.getvalue())
+        for username in ("admin", "supervisora"):
+            with self.subTest(username=username):
+                device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+                self.assertEqual(device.key, DEMO_TOTP_KEY)
+                self.assertTrue(device.verify_token(f"{totp(device.bin_key):06d}"))
+                recovery = StaticDevice.objects.get(user__username=username)
+                self.assertTrue(recovery.verify_token("demo0001"))
+        self.assertFalse(TOTPDevice.objects.filter(user__username="campo.darien").exists())
 
     def test_there_is_one_demo_user_per_role(self) -> None:
         for role in Role:

@@ -14,7 +14,7 @@ from iompanama.access import reviewable_models
 from iompanama.management.commands.generate_records import generate
 from iompanama.models import User
 from iompanama.roles import Role
-from tests.factories import make_site, make_user
+from tests.factories import make_authenticator, make_site, make_user
 from tests.personas import PersonasTestCase
 
 
@@ -28,6 +28,9 @@ class FlatPagesTest(PersonasTestCase):
     def pages(self) -> list[tuple[User, str]]:
         field = User.objects.get(username="bench.field")
         supervisor = User.objects.get(username="bench.supervisor")
+        for user in (supervisor, self.administrator):
+            if not user.totpdevice_set.exists():
+                make_authenticator(user)
         case = LegalOrientationCase.objects.order_by("pk").first()
         today = datetime.date.today()
         year_ago = today - datetime.timedelta(days=365)

@@ -214,7 +214,7 @@ class NotificationTest(PersonasTestCase):
         self.assertEqual([m.to for m in mail.outbox], [[self.supervisor_a.email]])
         self.assertIn(record.get_absolute_url(), mail.outbox[0].body)
 
-    def test_returning_emails_the_author_with_the_reason_in_their_language(self) -> None:
+    def test_returning_emails_the_author_in_their_language_with_a_link_to_the_reason(self) -> None:
         self.field_a.language = "en"
         self.field_a.save()
         record = make_reach(self.darien, self.field_a)
@@ -222,7 +222,9 @@ class NotificationTest(PersonasTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             record.return_to_author(by=self.supervisor_a, reason="Falta el enlace")
         self.assertEqual(mail.outbox[-1].to, [self.field_a.email])
-        self.assertIn("Falta el enlace", mail.outbox[-1].body)
+        # The reason is free text that may name someone: it stays on the record's page.
+        self.assertNotIn("Falta el enlace", mail.outbox[-1].body)
+        self.assertIn(record.get_absolute_url(), mail.outbox[-1].body)
         self.assertIn("Returned to you", mail.outbox[-1].subject)
 
     def test_approving_emails_the_author_in_spanish_by_default(self) -> None:

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from base64 import b32encode
 from collections.abc import Callable
 
 from django.apps import apps
@@ -11,6 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activities import demo as activities_demo
 from activities.models import (
@@ -25,8 +28,14 @@ from cases.demo import add_demo_cases
 from cases.models import Beneficiary
 from iompanama.models import Province, Region, Reviewable, Site, User
 from iompanama.roles import Role
+from iompanama.twofactor import must_use_two_factor
 
 DEMO_PASSWORD = "demo-OIM-2026"
+# The demo's administrator and supervisor sign in with a second step (iompanama/twofactor.py):
+# this key in any authenticator app ("OIM Panama demo key!"), or a recovery code, each usable
+# once until `demo` runs again. Public, as the password is: demo data only.
+DEMO_TOTP_KEY = b"OIM Panama demo key!".hex()
+DEMO_RECOVERY_CODES = [f"demo{number:04d}" for number in range(1, 11)]
 
 REGIONS = {
     "Darién": ["PA-5", "PA-EM"],
@@ -107,12 +116,20 @@ class Command(BaseCommand):
             user.groups.set([Group.objects.get(name=role)])
             user.sites.set(Site.objects.filter(code__in=site_codes))
             users[username] = user
+            if must_use_two_factor(user):
+                _give_demo_second_factor(user)
         self._add_records(users)
         self._add_mission_profile()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in as one of these:"))
         for username, _first, _last, role, _sites in USERS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<18} password: {DEMO_PASSWORD}")
+        key = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            "The administrator and the supervisor then enter a code: add the key "
+            f"{key} to an authenticator app, or use a recovery code "
+            f"({', '.join(DEMO_RECOVERY_CODES)}; each once)."
+        )
 
     def _add_mission_profile(self) -> None:
         """The profile of the 2023 factsheet. Found by name: nothing imports the reports app."""
@@ -242,4 +259,15 @@ def _tally(rng: random.Random, site: Site, date: datetime.date) -> MedicalAttent
         girls=girls,
         boys=boys,
         total_attended=sum(parts),
+    )
+
+
+def _give_demo_second_factor(user: User) -> None:
+    TOTPDevice.objects.update_or_create(
+        user=user, name="authenticator", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+    )
+    recovery, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
+    recovery.token_set.all().delete()
+    recovery.token_set.bulk_create(
+        recovery.token_set.model(device=recovery, token=code) for code in DEMO_RECOVERY_CODES
     )

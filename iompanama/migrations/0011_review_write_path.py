@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('iompanama', '0006_job_imports'),
+        ('iompanama', '0010_job_heartbeat'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_spanish_name_order'),
-        ('iompanama', '0007_review_write_path'),
+        ("cases", "0009_spanish_name_order"),
+        ("iompanama", "0011_review_write_path"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,7 +18,7 @@ def fill_sort_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_fill_counted_values'),
+        ("cases", "0008_fill_counted_values"),
     ]
 
     operations = [

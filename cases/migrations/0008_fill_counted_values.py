@@ -21,6 +21,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_review_write_path")]
+    dependencies = [("cases", "0007_review_write_path")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_beneficiary_external_id'),
+        ('cases', '0006_anonymisation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
