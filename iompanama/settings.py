@@ -197,18 +197,30 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_STORAGE_BACKEND = env_str(
+    "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+S3_STORAGE = "storages.backends.s3.S3Storage"
 STORAGES = {
-    # Uploads (receipts, attendance sheets): with more than one server, a shared storage such as
-    # django-storages' S3 backend, so that no file lives on one server's disk.
-    "default": {
-        "BACKEND": env_str("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
-    },
+    # Uploads (receipts, attendance sheets, import files, export jobs): with more than one
+    # server, S3 or a compatible object store (S3_STORAGE), so that no file lives on one
+    # server's disk. Every upload is personal data: the bucket is private, and files are only
+    # ever served through the app's views, which check who may see them.
+    "default": {"BACKEND": MEDIA_STORAGE_BACKEND},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+if MEDIA_STORAGE_BACKEND == S3_STORAGE:
+    # Credentials come from the usual AWS variables or the server's role, as boto3 reads them.
+    AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL", "") or None  # e.g. MinIO
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME", "") or None
+    AWS_DEFAULT_ACL = None  # the bucket's own policy: private
+    AWS_S3_FILE_OVERWRITE = False  # two servers saving the same name keep both files
 
 # Imports and exports (issue 6). Uploads above this size are refused; an XLSX is a zip, and
 # one that unpacks to more than IMPORT_MAX_UNPACKED_BYTES is refused unread (zip bomb).
