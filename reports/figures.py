@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 
 from activities.models import (
     CommunicationReach,
@@ -73,6 +75,26 @@ class Period:
 
     def as_dict(self) -> dict:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def in_words(self) -> str:
+        """The months of the period as the factsheet says them, in the current language:
+        "August and September 2023", "agosto y septiembre de 2023"."""
+        years: dict[int, list[str]] = {}
+        for month in self.months():
+            years.setdefault(month.year, []).append(str(MONTHS[month.month]))
+        return and_list(
+            [
+                _("%(month)s %(year)s") % {"month": and_list(names), "year": year}
+                for year, names in years.items()
+            ]
+        )
+
+
+def and_list(words: list[str]) -> str:
+    """ "a, b and c" in the current language."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("%(list)s and %(last)s") % {"list": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def _year_earlier(day: datetime.date) -> datetime.date:

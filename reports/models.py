@@ -118,6 +118,11 @@ class PublishedFactsheet(models.Model):
     def __str__(self) -> str:
         return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y} v{self.version}"
 
+    def period_in_words(self) -> str:
+        from reports.figures import Period
+
+        return Period(self.start, self.end).in_words()
+
     def previous(self) -> "PublishedFactsheet | None":
         return (
             PublishedFactsheet.objects.of_period(self.start, self.end)

@@ -26,3 +26,36 @@ class PdfExportTest(DatasetTestCase):
         for number in ["157,000", "150", "fewer than 5", "Fondo General", "196"]:
             self.assertIn(number, text)
         self.assertIn("Participants by sex", text)  # a chart's title, drawn in SVG
+
+    def test_a_quarter_fits_on_two_pages_and_page_one_holds_the_first_three_parts(self) -> None:
+        response = self.client.get(
+            reverse("reports:factsheet_pdf", args=[self.version.pk]), {"lang": "en"}
+        )
+        reader = PdfReader(io.BytesIO(response.content))
+        self.assertLessEqual(len(reader.pages), 2)
+        first_page = reader.pages[0].extract_text().upper()
+        for heading in ["IOM IN PANAMA", "ASSISTANCE TO MIGRANTS", "OPERATIONS AND EMERGENCIES"]:
+            self.assertIn(heading, first_page)
+
+    def test_the_pdf_has_the_brand_and_the_period_in_words_in_its_header(self) -> None:
+        for language, words in [
+            ("en", ["IOM Panama", "July, August and September 2023"]),
+            ("es", ["OIM Panamá", "julio, agosto y septiembre de 2023"]),
+        ]:
+            response = self.client.get(
+                reverse("reports:factsheet_pdf", args=[self.version.pk]), {"lang": language}
+            )
+            first_page = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+            for text in words:
+                self.assertIn(text, first_page)
+
+    def test_the_charts_in_the_pdf_write_numbers_as_the_text_does(self) -> None:
+        response = self.client.get(
+            reverse("reports:factsheet_pdf", args=[self.version.pk]), {"lang": "en"}
+        )
+        text = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        )
+        # The crossings chart's axis, 82,000 and 75,000 a month in 2023.
+        self.assertIn("80,000", text)
+        self.assertNotIn("80000", text)
