@@ -209,7 +209,10 @@ class Donor(models.Model):
         DIRECT = "direct", _("Direct")
         GENERAL = "general", _("General")
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    # `name` is the Spanish name, by which forms and imports find the donor; the English page
+    # needs the English one (Government of Canada), so a donor is not saved without it.
+    name = models.CharField(_("name in Spanish"), max_length=150, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
 
     class Meta:
@@ -218,7 +221,7 @@ class Donor(models.Model):
         verbose_name_plural = _("donors")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_en if (get_language() or "es").startswith("en") else self.name
 
 
 class ItemCategory(BilingualName):

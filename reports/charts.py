@@ -118,6 +118,10 @@ def country_name(code: str) -> str:
 
 
 def name_of(entry: dict) -> str:
+    """A reference entry's name in the current language. Donors published before they had
+    an English name (issue 15) kept one `name`, in Spanish: it is all those versions have."""
+    if "name_es" not in entry:
+        return entry["name"]
     return entry["name_en"] if (get_language() or "es").startswith("en") else entry["name_es"]
 
 

@@ -45,7 +45,7 @@ def rows(figures: dict) -> list[dict]:
             continue
         if section == "donors":
             for donor in figure:
-                add("donors", donor["kind"], group=donor["name"])
+                add("donors", donor["kind"], group=donor["name_es"])
             continue
         for key, value in figure.items():
             indicator = f"{section}.{key}"

@@ -411,15 +411,18 @@ def communications(period: Period, user: User | None = None) -> dict | None:
     return {"reached": sum(group["value"] for group in groups), "by_channel": groups}
 
 
-# "direct and general donors": donors of the period's donations, as admins list them.
+# "direct and general donors": donors of the period's donations and projects, as admins list
+# them. A direct donor finances a project: listed when it funded a donation of the period. A
+# general donor finances IOM as a whole, so every period owes it thanks: always listed.
 def donors(period: Period, user: User | None = None) -> list[dict]:
     delivered = approved(Donation, user).in_period(period.start, period.end)
-    return list(
-        Donor.objects.filter(donations__in=delivered)
+    return [
+        {"name_es": row["name"], "name_en": row["name_en"], "kind": row["kind"]}
+        for row in Donor.objects.filter(Q(donations__in=delivered) | Q(kind=Donor.Kind.GENERAL))
         .distinct()
         .order_by("kind", "name")
-        .values("name", "kind")
-    )
+        .values("name", "name_en", "kind")
+    ]
 
 
 # "staff, offices, regions, sites, areas of work": the mission profile valid at the end of P.

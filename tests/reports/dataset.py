@@ -170,7 +170,9 @@ class DatasetTestCase(PersonasTestCase):
     def build_donations(cls) -> None:
         meals = ItemCategory.objects.get(code="meals")
         supplies = ItemCategory.objects.get(code="medical-supplies")
-        general, _created = Donor.objects.get_or_create(name="Fondo General", kind="general")
+        general, _created = Donor.objects.get_or_create(
+            name="Fondo General", name_en="General Fund", kind="general"
+        )
         first = make_donation(cls.darien, cls.field_a, delivery_date=FIRST)  # 50 NFI
         first.items.create(category=meals, description="Almuerzos", quantity=100, unit="meals")
         cls.approved(first)

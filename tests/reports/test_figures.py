@@ -4,9 +4,12 @@ import datetime
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from activities.models import Donor
 from reports import figures
 from reports.figures import Period
+from reports.models import PublishedFactsheet
 from tests.factories import make_reach
 from tests.reports.dataset import FIRST, LAST, Q3, DatasetTestCase
 
@@ -65,14 +68,31 @@ class FiguresTest(DatasetTestCase):
         by_category = {c["code"]: c["value"] for c in figures.donations(Q3)["by_category"]}
         self.assertEqual(by_category, {"meals": 120, "nfi": 50, "medical-supplies": 5})
 
-    def test_donors_are_those_of_the_period_donations(self) -> None:
-        self.assertEqual(
+    def test_direct_donors_are_those_of_the_period_donations_general_donors_all(self) -> None:
+        Donor.objects.create(name="Gobierno de Canadá", name_en="Government of Canada")
+        Donor.objects.create(name="Fondo de la OIM", name_en="IOM Fund", kind="general")
+        # In the order the database collates names: which of the two general ones comes first
+        # differs between SQLite and PostgreSQL.
+        self.assertCountEqual(
             figures.donors(Q3),
             [
-                {"name": "Unión Europea", "kind": "direct"},
-                {"name": "Fondo General", "kind": "general"},
+                {"name_es": "Unión Europea", "name_en": "European Union", "kind": "direct"},
+                {"name_es": "Fondo General", "name_en": "General Fund", "kind": "general"},
+                {"name_es": "Fondo de la OIM", "name_en": "IOM Fund", "kind": "general"},
             ],
         )
+
+    def test_donors_are_named_in_the_language_of_the_page_under_direct_and_general(self) -> None:
+        version = PublishedFactsheet.publish(Q3.start, Q3.end, by=self.admin)
+        url = reverse("reports:factsheet", args=[version.pk])
+        english = self.client.get(url, {"lang": "en"}).content.decode()
+        self.assertIn("European Union", english)
+        self.assertIn("General Fund", english)
+        self.assertNotIn("Unión Europea", english)
+        self.assertNotIn("Fondo General", english)
+        self.assertLess(english.index("Direct donors"), english.index("General donors"))
+        spanish = self.client.get(url, {"lang": "es"}).content.decode()
+        self.assertIn("Unión Europea", spanish)
 
     def test_medical_attention_is_summed_by_province(self) -> None:
         result = figures.medical_attention(Q3)

@@ -23,7 +23,7 @@ class PdfExportTest(DatasetTestCase):
         width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
         self.assertEqual((round(width), round(height)), (595, 842))  # A4 in points
         text = " ".join(page.extract_text() for page in reader.pages)
-        for number in ["157,000", "150", "fewer than 5", "Fondo General", "196"]:
+        for number in ["157,000", "150", "fewer than 5", "General Fund", "196"]:
             self.assertIn(number, text)
         self.assertIn("Participants by sex", text)  # a chart's title, drawn in SVG
 
