@@ -59,7 +59,8 @@ def rows(figures: dict) -> list[dict]:
                     if isinstance(entry, str):
                         add(indicator, 1, group=entry)
                     elif "value" not in entry:
-                        add(indicator, 1, group=entry["code"])
+                        # A list of names (topics by code, the areas of work by their name).
+                        add(indicator, 1, group=entry.get("code") or entry["name_es"])
                     elif key in NATIONALITY_LISTS:
                         add(indicator, entry["value"], country=entry["code"])
                     else:

@@ -34,7 +34,7 @@ from activities.models import (
 )
 from cases.models import AVRCase, AVRFamilyMember, CounsellingSession, LegalOrientationCase
 from iompanama.models import Province, User
-from reports.models import MissionProfile
+from reports.models import AreaOfWork, MissionProfile
 
 
 @dataclass(frozen=True)
@@ -431,15 +431,25 @@ def mission_profile(period: Period, user: User | None = None) -> dict | None:
     profile = MissionProfile.objects.valid_on(period.end)
     if profile is None:
         return None
+    areas = list(AreaOfWork.objects.values("name_es", "name_en"))
     return {
         "valid_from": profile.valid_from.isoformat(),
+        "introduction": {"name_es": profile.introduction_es, "name_en": profile.introduction_en},
         "staff": profile.staff_national + profile.staff_international,
         "staff_national": profile.staff_national,
         "staff_international": profile.staff_international,
+        "programme_staff": profile.programme_staff,
         "offices": profile.offices,
+        "offices_in_capital": profile.offices_in_capital,
+        "sub_office_province": profile.sub_office_province.name
+        if profile.sub_office_province
+        else None,
         "regions": profile.regions,
+        "region_names": list(profile.present_in.order_by("name").values_list("name", flat=True)),
         "sites": profile.sites,
-        "areas_of_work": profile.areas_of_work,
+        "sites_more_than": profile.sites_more_than(),
+        "areas_of_work": len(areas),
+        "areas": areas,
     }
 
 

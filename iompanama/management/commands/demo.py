@@ -69,6 +69,18 @@ CROSSINGS = {
     2023: [24657, 21069, 38099, 40297, 41051, 29752, 55464, 81946, 75268, 48328, 35000, 24000],
 }
 
+# The first paragraph of the 2023 factsheet, in both languages.
+INTRODUCTION_EN = (
+    "For more than 15 years, one of IOM's two Administrative Centres has been operating in "
+    "Panama, as well as the Office of the Special Envoy (OSE) for the Regional Response to the "
+    "Venezuela Situation and the Country Office or Mission."
+)
+INTRODUCTION_ES = (
+    "Desde hace más de 15 años funciona en Panamá uno de los dos Centros Administrativos de la "
+    "OIM, así como la Oficina del Enviado Especial (OSE) para la Respuesta Regional a la "
+    "Situación de Venezuela y la Oficina de País o Misión."
+)
+
 CAMPAIGNS = ["Migración segura", "Orientación legal", "Salud en tránsito", "No a la trata"]
 
 
@@ -117,17 +129,22 @@ class Command(BaseCommand):
     def _add_mission_profile(self) -> None:
         """The profile of the 2023 factsheet. Found by name: nothing imports the reports app."""
         profile = apps.get_model("reports", "MissionProfile")
-        profile.objects.get_or_create(
+        mission, _created = profile.objects.update_or_create(
             valid_from=datetime.date(2022, 1, 1),
             defaults={
+                "introduction_es": INTRODUCTION_ES,
+                "introduction_en": INTRODUCTION_EN,
                 "staff_national": 153,
                 "staff_international": 43,
+                "programme_staff": 25,
                 "offices": 4,
-                "regions": 5,
+                "offices_in_capital": 3,
+                "sub_office_province": Province.objects.get(code="PA-5"),
+                "regions": len(REGIONS),
                 "sites": 11,
-                "areas_of_work": 7,
             },
         )
+        mission.present_in.set(Region.objects.filter(name__in=REGIONS))
 
     def _add_records(self, users: dict[str, User]) -> None:
         rng = random.Random(2023)  # noqa: S311 (repeatable demo data, not secrets)
