@@ -12,7 +12,7 @@ COLUMNS = [
     ("country", "#country+code"),
     ("value", "#indicator+value"),
 ]
-NATIONALITY_LISTS = {"returned_by_nationality"}
+NATIONALITY_LISTS = {"returned_by_nationality", "by_nationality"}
 # Missing is not zero: what the page says in words, the files say in these values.
 NO_DATA = "no data"
 NOT_RECORDED = "not recorded"

@@ -25,6 +25,7 @@ from activities.models import (
     Donation,
     DonationItem,
     Donor,
+    FlowByNationality,
     MedicalAttentionTally,
     MigrationFlowStatistic,
     SurveyResponse,
@@ -240,6 +241,8 @@ def avr(period: Period, user: User | None = None) -> dict | None:
 # "migrants who crossed the Darién, the same months a year earlier, and the ratio":
 # SNM monthly statistics for the months of P and of P minus one year.
 # "the split shown as percentages": the adults/minors (or sex) disaggregation of the same statistic.
+# The nationalities of those who crossed: the statistics' lines by nationality, largest first
+# (the SNM does not publish them every month: they count only the months that have them).
 def migration_flows(period: Period, user: User | None = None) -> dict | None:
     earlier = period.previous_year()
     statistics = approved(MigrationFlowStatistic, user)
@@ -264,6 +267,12 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
         .values("month")
         .annotate(value=Sum("crossed_total"))
     }
+    by_nationality = (
+        FlowByNationality.objects.filter(statistic__in=statistics.filter(this_year))
+        .values("nationality")
+        .annotate(value=Sum("crossed"))
+        .order_by("-value", "nationality")
+    )
     if not sums["statistics"]:
         return None
     crossed, before = sums["crossed"], sums["crossed_previous_year"]
@@ -287,6 +296,7 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
             }
             for month in period.months()
         ],
+        "by_nationality": _groups(by_nationality, "nationality"),
         "latest_month": f"{sums['latest_month']:%Y-%m}" if sums["latest_month"] else None,
         "latest_publication": sums["latest_publication"].isoformat()
         if sums["latest_publication"]

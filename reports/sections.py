@@ -7,6 +7,7 @@ disclosure rule, its chart and its template (`reports/sections/<key>.html`). A s
 counts people without a disclosure rule cannot be declared: it would be published exact.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +28,7 @@ from activities.models import (
 )
 from cases.models import AVRCase, LegalOrientationCase
 from reports import charts, disclosure, figures
+from reports.figures import Period
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ _SECTIONS = [
         figures.migration_flows,
         counts_people=True,
         protect=disclosure.protect_migration_flows,
-        people_cells=("crossed", "by_age", "by_sex", "by_month"),
+        people_cells=("crossed", "by_age", "by_sex", "by_month", "by_nationality"),
         model=MigrationFlowStatistic,
         chart=charts.crossings_by_month,
     ),
@@ -202,7 +204,11 @@ SECTIONS = {section.key: section for section in _SECTIONS}
 def layout(figures: dict, records: dict | None = None) -> list[dict]:
     """The sections of `figures` (exact or publishable) as the page shows them: each with its
     part's heading, its figures (None: "no data for this period"), its chart drawn in the
-    current language and, on the staff page, its drill-down `records`."""
+    current language, the period in words and, on the staff page, its drill-down `records`."""
+    period = figures["period"]
+    in_words = Period(
+        datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
+    ).in_words()
     items = []
     for section in SECTIONS.values():
         figure = figures[section.key]
@@ -212,6 +218,7 @@ def layout(figures: dict, records: dict | None = None) -> list[dict]:
             {
                 "section": section,
                 "part_title": PARTS[section.part],
+                "period_in_words": in_words,
                 "figure": figure,
                 "records": (records or {}).get(section.key),
                 "chart": section.chart(figure) if section.chart and figure is not None else "",
@@ -236,6 +243,7 @@ FIGURE_NAMES = {
     "ratio": _("times as many as a year earlier"),
     "percent_by_age": _("percentage by age group"),
     "by_month": _("by month"),
+    "by_nationality": _("by nationality"),
     "by_month.previous_year": _("by month, a year earlier"),
     "latest_month": _("data up to"),
     "latest_publication": _("published on"),

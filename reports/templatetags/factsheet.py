@@ -50,6 +50,12 @@ def percent(value) -> str:
 
 
 @register.filter
+def month(code: str) -> str:
+    """ "2023-09" in words: "September 2023", "septiembre de 2023"."""
+    return charts.month_in_words(code)
+
+
+@register.filter
 def times(ratio: float) -> str:
     """A ratio as people say it: "2.1 times"."""
     return f"{half_up(ratio, 1)}"
