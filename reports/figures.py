@@ -361,9 +361,18 @@ def medical_attention(period: Period, user: User | None = None) -> dict | None:
 
 # DTM: "% whose main information came from family and friends who migrated; % without
 # information on regular pathways; % without enough information on the dangers; reasons for
-# migrating, ranked": respondent rows of the survey rounds in P, over those who answered.
+# migrating, ranked": respondent rows, over those who answered, of the latest survey round on
+# or before the end of P (its month's rounds, one a site), which the factsheet names with its
+# month: surveys are not run every month, and the reference's August-September factsheet
+# reports "the July Flow Monitoring Survey".
+def latest_survey_month(period: Period, user: User | None = None) -> datetime.date | None:
+    rounds = approved(SurveyRound, user).filter(month__lte=period.end)
+    return rounds.aggregate(latest=Max("month"))["latest"]
+
+
 def flow_survey(period: Period, user: User | None = None) -> dict | None:
-    rounds = approved(SurveyRound, user).in_period(period.start, period.end)
+    month = latest_survey_month(period, user)
+    rounds = approved(SurveyRound, user).filter(month=month)
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")
     answered_dangers = ~Q(dangers_info="no_answer")
@@ -390,8 +399,9 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
     )
     provinces = (
         Province.objects.filter(survey_rounds__in=rounds).distinct().order_by("code")
-    ).values_list("code", flat=True)
+    ).values("code", "name")
     return {
+        "round_month": f"{month:%Y-%m}",
         **counts,
         "percent_family_friends": percent(counts["family_friends"], counts["respondents"]),
         "percent_without_pathways_info": percent(
@@ -402,7 +412,8 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
         ),
         "first_reasons": _groups(reasons, "first_reason"),
         "second_reasons": _groups(second, "second_reason"),
-        "provinces": list(provinces),
+        "provinces": [province["code"] for province in provinces],
+        "province_names": [province["name"] for province in provinces],
     }
 
 

@@ -48,6 +48,10 @@ class Section:
     # record's own (see figures.py): legal cases by session, AVR cases by departure.
     model: type[Model] | None = None
     dates_of: str = ""
+    # The period whose records the drill-down lists, when it is not the chosen one: the
+    # survey counts the month of its latest round, which may be before the period.
+    # (exact figure, period) -> Period.
+    records_period: Callable | None = None
     chart: Callable | None = None
     subtitle: Promise | str = ""
     # The mission profile and the donors are left out when there are none, not "no data".
@@ -163,6 +167,9 @@ _SECTIONS = [
         protect=disclosure.protect_flow_survey,
         people_cells=("respondents", "first_reasons", "second_reasons"),
         model=SurveyRound,
+        records_period=lambda survey, _period: Period.month(
+            *map(int, survey["round_month"].split("-"))
+        ),
         chart=charts.survey_answers,
     ),
     Section(
@@ -258,6 +265,8 @@ FIGURE_NAMES = {
     "first_reasons": _("main reasons for migrating"),
     "second_reasons": _("second reasons for migrating"),
     "provinces": _("provinces surveyed"),
+    "province_names": _("provinces surveyed"),
+    "round_month": _("survey month"),
     "reached": _("people reached through digital media"),
     "by_channel": _("by channel"),
     "valid_from": _("valid from"),

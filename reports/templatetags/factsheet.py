@@ -3,7 +3,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
 from activities.models import SurveyResponse
-from reports import charts
+from reports import charts, figures
 from reports.disclosure import SMALL, TOO_FEW, WITHHELD
 from reports.exports import NO_DATA, NOT_RECORDED
 from reports.figures import half_up
@@ -47,6 +47,12 @@ def percent(value) -> str:
     if isinstance(value, int | float):
         return f"{half_up(value)}%"
     return figure(value)
+
+
+@register.filter
+def and_list(words: list[str]) -> str:
+    """ "Darién and Chiriquí", "Darién y Chiriquí"."""
+    return figures.and_list(list(words))
 
 
 @register.filter

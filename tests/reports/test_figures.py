@@ -163,4 +163,4 @@ class QueryCountTest(DatasetTestCase):
                 self.approved(make_reach(self.darien, self.field_a, date=day))
         with self.assertNumQueries(len(before.captured_queries)):
             figures.factsheet(Q3)
-        self.assertEqual(len(before.captured_queries), 23)
+        self.assertEqual(len(before.captured_queries), 24)
