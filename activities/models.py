@@ -8,8 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from iompanama.models import Province, RecordLine, Reviewable, Sex, Site
+from iompanama.models import Province, RecordLine, Reviewable, ReviewableQuerySet, Sex, Site
 from iompanama.validators import not_in_future, validate_document
+
+
+class CommunicationReachQuerySet(ReviewableQuerySet):
+    def digital(self) -> "CommunicationReachQuerySet":
+        """What the factsheet calls "digital media": social networks, messaging and the web;
+        radio and other channels are not."""
+        return self.filter(channel__in=CommunicationReach.DIGITAL_MEDIA)
 
 
 class CommunicationReach(Reviewable):
@@ -30,6 +37,16 @@ class CommunicationReach(Reviewable):
     people_reached = models.PositiveIntegerField(
         _("people reached"), validators=[MinValueValidator(1)]
     )
+
+    DIGITAL_MEDIA = (
+        Channel.FACEBOOK,
+        Channel.INSTAGRAM,
+        Channel.X,
+        Channel.WHATSAPP,
+        Channel.WEB,
+    )
+
+    objects = CommunicationReachQuerySet.as_manager()
 
     period_field = "date"
     url_prefix = "activities:reach"

@@ -417,11 +417,14 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
     }
 
 
-# "people reached through digital media": sum of reach records in P.
+# "people reached through digital media": sum of reach records in P through digital media
+# (social networks, messaging, the web: CommunicationReach.DIGITAL_MEDIA); radio and other
+# channels are not counted, as in the reference.
 def communications(period: Period, user: User | None = None) -> dict | None:
     by_channel = (
         approved(CommunicationReach, user)
         .in_period(period.start, period.end)
+        .digital()
         .values("channel")
         .annotate(value=Sum("people_reached"))
         .order_by("-value", "channel")

@@ -48,6 +48,10 @@ class Section:
     # record's own (see figures.py): legal cases by session, AVR cases by departure.
     model: type[Model] | None = None
     dates_of: str = ""
+    # When the section counts some of its records only: the queryset method that picks them
+    # (its name), and the record list's filter that shows the same ones.
+    counts_only: str = ""
+    records_filter: tuple[tuple[str, str], ...] = ()
     # The period whose records the drill-down lists, when it is not the chosen one: the
     # survey counts the month of its latest round, which may be before the period.
     # (exact figure, period) -> Period.
@@ -194,6 +198,8 @@ _SECTIONS = [
         protect=disclosure.protect_communications,
         people_cells=("reached", "by_channel"),
         model=CommunicationReach,
+        counts_only="digital",
+        records_filter=(("media", "digital"),),
     ),
     Section(
         "donors",
