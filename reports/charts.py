@@ -30,7 +30,9 @@ IOM_STYLE = Style(
     major_label_font_size=20,
     value_font_size=20,
     legend_font_size=20,
-    value_colors=("white",),
+    # Values are written past the end of their bar (print_values_position="top" on the bars):
+    # dark on white, readable however short the bar.
+    value_colors=("#222222",),
 )
 
 
@@ -84,8 +86,10 @@ def _add(chart, rows: list[tuple[str, object]]) -> bool:
 def _bars(title: str, rows: list[tuple[str, object]], **options) -> SafeString:
     """Horizontal bars each labelled with its name, whole, and its number, as the text writes
     it; a hidden number is named beside its label and not drawn. Empty when nothing is drawn."""
-    if not any(isinstance(value, int | float) for _label, value in rows):
+    drawn = [value for _label, value in rows if isinstance(value, int | float)]
+    if not drawn:
         return mark_safe("")
+    options.setdefault("range", (0, max(drawn) * 1.25 or 1))
     # The value axis and its guides say nothing the numbers on the bars don't (pygal names the
     # axes of horizontal bars as if they were upright).
     chart = pygal.HorizontalBar(
@@ -93,6 +97,13 @@ def _bars(title: str, rows: list[tuple[str, object]], **options) -> SafeString:
             show_legend=False,
             show_x_labels=False,
             show_x_guides=False,
+            print_values_position="top",
+            # Written from just past the bar's end rather than centred on it.
+            css=[
+                "file://style.css",
+                "file://graph.css",
+                "inline:.text-overlay text.value{text-anchor:start}",
+            ],
             height=90 + 50 * len(rows),
             **options,
         )
@@ -133,7 +144,10 @@ def returnees_by_nationality(avr: dict) -> SafeString:
 def crossings_by_month(flows: dict) -> SafeString:
     chart = pygal.Bar(**_config(legend_at_bottom=True, print_values=False, height=380))
     chart.title = _("Migrants who crossed the Darién, by month")
-    chart.x_labels = [month_in_words(month["code"]) for month in flows["by_month"]]
+    # Month names alone: "septiembre de 2023" three times would not fit under the bars.
+    chart.x_labels = [
+        str(MONTHS[int(month["code"][5:])]).capitalize() for month in flows["by_month"]
+    ]
     chart.add(_("This year"), [month["value"] for month in flows["by_month"]])
     chart.add(_("A year earlier"), [month["previous_year"] for month in flows["by_month"]])
     return _svg(chart)
@@ -165,6 +179,5 @@ def survey_answers(survey: dict) -> SafeString:
     return _bars(
         _("Flow monitoring survey (%)"),
         rows,
-        range=(0, 100),
         value_formatter=lambda v: f"{half_up(v)}%",
     )
