@@ -62,6 +62,9 @@ def _config(**options) -> dict:
 def _svg(chart) -> SafeString:
     # pygal writes its settings into a <script> even with js=[]; the picture does without.
     svg = SCRIPT.sub("", chart.render(is_unicode=True))
+    # A picture to screen readers, named by its <title> (the chart's title); its numbers are
+    # also in the section's text.
+    svg = svg.replace("<svg ", '<svg role="img" ', 1)
     return mark_safe(svg)  # noqa: S308 - drawn by pygal from numbers and escaped labels
 
 
@@ -89,7 +92,15 @@ def _bars(title: str, rows: list[tuple[str, object]], **options) -> SafeString:
     drawn = [value for _label, value in rows if isinstance(value, int | float)]
     if not drawn:
         return mark_safe("")
-    options.setdefault("range", (0, max(drawn) * 1.25 or 1))
+    labels = [f"{label}: {_hidden(value)}" if _hidden(value) else label for label, value in rows]
+    # Long names (Spanish ones are) take the chart's width from the bars: the chart widens to
+    # keep 360 units for the bars and, past the longest, its number (about 11 units a character
+    # at this font size).
+    label_width = 11 * max(len(label) for label in labels)
+    width = max(600, label_width + 360)
+    plot = width - label_width - 40
+    number = 11 * max(len(f"{value}") for value in drawn) + 40
+    options.setdefault("range", (0, max(drawn) * plot / (plot - number) or 1))
     # The value axis and its guides say nothing the numbers on the bars don't (pygal names the
     # axes of horizontal bars as if they were upright).
     chart = pygal.HorizontalBar(
@@ -104,17 +115,15 @@ def _bars(title: str, rows: list[tuple[str, object]], **options) -> SafeString:
                 "file://graph.css",
                 "inline:.text-overlay text.value{text-anchor:start}",
             ],
+            width=width,
             height=90 + 50 * len(rows),
             **options,
         )
     )
     chart.title = title
     # pygal draws the first bar at the bottom: reversed, the largest is on top, as in the text.
-    rows = rows[::-1]
-    chart.x_labels = [
-        f"{label}: {_hidden(value)}" if _hidden(value) else label for label, value in rows
-    ]
-    chart.add(title, [value if isinstance(value, int | float) else None for _l, value in rows])
+    chart.x_labels = labels[::-1]
+    chart.add(title, [v if isinstance(v, int | float) else None for _l, v in rows[::-1]])
     return _svg(chart)
 
 

@@ -48,6 +48,17 @@ class ChartReadabilityTest(SimpleTestCase):
         self.assertIn("1,250", texts)
         self.assertIn("Other: fewer than 5", texts)
 
+    def test_a_chart_is_an_image_named_by_its_title(self) -> None:
+        svg = charts.donations_by_category(
+            {
+                "by_category": [
+                    {"code": "meals", "name_es": "Comidas", "name_en": "Meals", "value": 9}
+                ]
+            }
+        )
+        self.assertIn('<svg role="img" ', svg)
+        self.assertIn("<title>", svg)
+
     def test_the_crossings_chart_names_months_in_words_and_writes_thousands(self) -> None:
         flows = {
             "by_month": [
