@@ -160,6 +160,9 @@ def legal_orientation(period: Period, user: User | None = None) -> dict | None:
 # "workshop participants (migrants and host communities), sessions, topics":
 # sum of participants of sessions for that audience in P; distinct topics.
 # "partner workshop participants and topics": sessions for the partner audience in P.
+# A session for both audiences is a session "for that audience" in each: it counts in full in
+# both sections (its participants are not recorded by audience), and each says how many of its
+# sessions the other shares (`shared_sessions`), so that the two are not added up.
 AUDIENCES = {
     "migrants": Q(audience_migrants=True),
     "partners": Q(audience_government=True)
@@ -176,6 +179,7 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
     )
     sums = sessions.aggregate(
         sessions=Count("pk"),
+        shared_sessions=Count("pk", filter=AUDIENCES["migrants"] & AUDIENCES["partners"]),
         # Age groups are optional on a session: summed only when every session gave them.
         sessions_with_ages=Count("pk", filter=Q(adults__isnull=False)),
         female=Coalesce(Sum("women"), 0),
@@ -197,6 +201,7 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
     return {
         "participants": sum(by_sex.values()),
         "sessions": sums["sessions"],
+        "shared_sessions": sums["shared_sessions"],
         "by_sex": by_sex,
         "by_age": by_age if sums["sessions_with_ages"] == sums["sessions"] else None,
         "topics": list(topics),

@@ -247,6 +247,7 @@ FIGURE_NAMES = {
     "by_age": _("by age group"),
     "participants": _("participants"),
     "sessions": _("sessions"),
+    "shared_sessions": _("sessions for both audiences"),
     "topics": _("topics"),
     "returned": _("people who returned voluntarily"),
     "guided": _("people guided on the process"),

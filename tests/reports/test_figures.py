@@ -10,7 +10,7 @@ from activities.models import Donor
 from reports import figures
 from reports.figures import Period
 from reports.models import PublishedFactsheet
-from tests.factories import make_reach
+from tests.factories import make_reach, make_training
 from tests.reports.dataset import FIRST, LAST, Q3, DatasetTestCase
 
 
@@ -164,3 +164,30 @@ class QueryCountTest(DatasetTestCase):
         with self.assertNumQueries(len(before.captured_queries)):
             figures.factsheet(Q3)
         self.assertEqual(len(before.captured_queries), 24)
+
+
+class SharedSessionsTest(DatasetTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.approved(
+            make_training(
+                cls.darien,
+                cls.field_a,
+                start_date=LAST,
+                end_date=LAST,
+                audience_government=True,
+                children_adolescents=0,
+                adults=20,
+            )
+        )  # both audiences: 12 women, 7 men, 1 other
+
+    def test_a_session_for_both_audiences_counts_in_both_and_each_says_so(self) -> None:
+        migrants, partners = figures.workshops(Q3, "migrants"), figures.workshops(Q3, "partners")
+        self.assertEqual((migrants["participants"], partners["participants"]), (40, 27))
+        self.assertEqual((migrants["shared_sessions"], partners["shared_sessions"]), (1, 1))
+        version = PublishedFactsheet.publish(Q3.start, Q3.end, by=self.admin)
+        page = self.client.get(reverse("reports:factsheet", args=[version.pk]), {"lang": "en"})
+        self.assertContains(
+            page, "Including 1 session for both migrants and partners, counted in both sections.", 2
+        )
