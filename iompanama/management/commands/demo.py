@@ -23,6 +23,9 @@ from activities.models import (
 )
 from cases.demo import add_demo_cases
 from cases.models import Beneficiary
+from iompanama.demo_reference import END as REFERENCE_END
+from iompanama.demo_reference import START as REFERENCE_START
+from iompanama.demo_reference import add_reference_period
 from iompanama.models import Province, Region, Reviewable, Site, User
 from iompanama.roles import Role
 
@@ -121,6 +124,7 @@ class Command(BaseCommand):
             users[username] = user
         self._add_records(users)
         self._add_mission_profile()
+        self._add_reference_period(users)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in as one of these:"))
         for username, _first, _last, role, _sites in USERS:
@@ -145,6 +149,15 @@ class Command(BaseCommand):
             },
         )
         mission.present_in.set(Region.objects.filter(name__in=REGIONS))
+
+    def _add_reference_period(self, users: dict[str, User]) -> None:
+        """August-September 2023 as the reference factsheet reports it, published (which locks
+        the period). Found by name: nothing imports the reports app."""
+        factsheets = apps.get_model("reports", "PublishedFactsheet")
+        if factsheets.objects.of_period(REFERENCE_START, REFERENCE_END).exists():
+            return
+        add_reference_period(users)
+        factsheets.publish(REFERENCE_START, REFERENCE_END, by=users["admin"])
 
     def _add_records(self, users: dict[str, User]) -> None:
         rng = random.Random(2023)  # noqa: S311 (repeatable demo data, not secrets)
