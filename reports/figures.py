@@ -474,7 +474,10 @@ def mission_profile(period: Period, user: User | None = None) -> dict | None:
         if profile.sub_office_province
         else None,
         "regions": profile.regions,
-        "region_names": list(profile.present_in.order_by("name").values_list("name", flat=True)),
+        "region_names": [
+            {"name_es": region["name"], "name_en": region["name_en"]}
+            for region in profile.present_in.order_by("name").values("name", "name_en")
+        ],
         "sites": profile.sites,
         "sites_more_than": profile.sites_more_than(),
         "areas_of_work": len(areas),

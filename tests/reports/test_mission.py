@@ -23,8 +23,9 @@ class MissionTest(DatasetTestCase):
         profile.sub_office_province = Province.objects.get(code="PA-5")
         profile.sites = 11
         profile.save()
-        darien, _created = Region.objects.get_or_create(name="Darién")
-        profile.present_in.set([darien, Region.objects.create(name="Chiriquí")])
+        darien, _created = Region.objects.get_or_create(name="Darién", name_en="Darién")
+        colon = Region.objects.create(name="Colón y Guna Yala", name_en="Colón and Guna Yala")
+        profile.present_in.set([darien, colon])
         cls.version = PublishedFactsheet.publish(FIRST, LAST, by=cls.admin)
 
     def test_sites_are_said_as_more_than_the_round_number_below(self) -> None:
@@ -46,7 +47,7 @@ class MissionTest(DatasetTestCase):
             "For more than 15 years, IOM has been operating in Panama.",
             "3 offices in Panama City and one sub-office in the Darién province",
             "implemented in 5 regions, at more than 10 sites, by 25 staff members",
-            "We are present in these regions: Chiriquí, Darién.",
+            "We are present in these regions: Colón and Guna Yala, Darién.",
             "Trafficking in persons and migrant smuggling",
         ]:
             self.assertContains(response, text)
@@ -59,6 +60,7 @@ class MissionTest(DatasetTestCase):
         self.assertContains(response, "Desde hace más de 15 años")
         self.assertContains(response, "más de 10 sitios")
         self.assertContains(response, "Migración laboral")
+        self.assertContains(response, "Colón y Guna Yala, Darién.")
 
     def test_a_profile_valid_later_is_not_used(self) -> None:
         later = figures.mission_profile(

@@ -31,12 +31,13 @@ from iompanama.roles import Role
 
 DEMO_PASSWORD = "demo-OIM-2026"
 
+# Name, name in English, provinces.
 REGIONS = {
-    "Darién": ["PA-5", "PA-EM"],
-    "Chiriquí": ["PA-4", "PA-NB"],
-    "Panamá y Panamá Oeste": ["PA-8", "PA-10"],
-    "Colón y Guna Yala": ["PA-3", "PA-KY"],
-    "Bocas del Toro": ["PA-1"],
+    "Darién": ("Darién", ["PA-5", "PA-EM"]),
+    "Chiriquí": ("Chiriquí", ["PA-4", "PA-NB"]),
+    "Panamá y Panamá Oeste": ("Panamá and Panamá Oeste", ["PA-8", "PA-10"]),
+    "Colón y Guna Yala": ("Colón and Guna Yala", ["PA-3", "PA-KY"]),
+    "Bocas del Toro": ("Bocas del Toro", ["PA-1"]),
 }
 
 SITES = [
@@ -94,8 +95,10 @@ class Command(BaseCommand):
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        for name, codes in REGIONS.items():
-            region, _created = Region.objects.get_or_create(name=name)
+        for name, (name_en, codes) in REGIONS.items():
+            region, _created = Region.objects.update_or_create(
+                name=name, defaults={"name_en": name_en}
+            )
             Province.objects.filter(code__in=codes).update(region=region)
         for code, name, kind, province in SITES:
             Site.objects.update_or_create(
