@@ -48,6 +48,26 @@ class ChartReadabilityTest(SimpleTestCase):
         self.assertIn("1,250", texts)
         self.assertIn("Other: fewer than 5", texts)
 
+    def test_every_colour_stands_out_from_the_white_background(self) -> None:
+        def luminance(colour: str) -> float:
+            channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+            r, g, b = [
+                c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+            ]
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+        for colour in charts.IOM_STYLE.colors:
+            with self.subTest(colour):
+                self.assertGreaterEqual(1.05 / (luminance(colour) + 0.05), 3)
+
+    def test_the_pie_writes_each_number_in_its_legend(self) -> None:
+        with translation.override("en"):
+            texts = _texts(
+                charts.participants_by_sex({"by_sex": {"female": 790, "male": 642, "other": 0}})
+            )
+        self.assertIn("Women: 790", texts)
+        self.assertIn("Men: 642", texts)
+
     def test_a_chart_is_an_image_named_by_its_title(self) -> None:
         svg = charts.donations_by_category(
             {
