@@ -59,3 +59,27 @@ class PdfExportTest(DatasetTestCase):
         # The crossings chart's axis, 82,000 and 75,000 a month in 2023.
         self.assertIn("80,000", text)
         self.assertNotIn("80000", text)
+
+    def test_no_line_of_text_runs_past_the_margins(self) -> None:
+        """Each run of the page's own text (not the charts', drawn in their own coordinates)
+        starts and, at an average Helvetica width of 0.45 of its size a character (8 points
+        of slack for the estimate), ends inside the 11 mm margins."""
+        margin, width = 31.2, 595.3
+        for language in ("es", "en"):
+            response = self.client.get(
+                reverse("reports:factsheet_pdf", args=[self.version.pk]), {"lang": language}
+            )
+            runs = []
+
+            def visit(text, cm, tm, font, size, runs=runs) -> None:
+                if text.strip() and round(cm[0], 2) == 0.75:  # CSS pixels: the page's text
+                    start = cm[0] * tm[4]
+                    runs.append((text, start, start + cm[0] * 0.45 * size * len(text.rstrip())))
+
+            for page in PdfReader(io.BytesIO(response.content)).pages:
+                page.extract_text(visitor_text=visit)
+            self.assertGreater(len(runs), 50)
+            for text, start, end in runs:
+                with self.subTest(language=language, text=text):
+                    self.assertGreaterEqual(start, margin - 1)
+                    self.assertLessEqual(end, width - margin + 8)
