@@ -72,9 +72,9 @@ class SurveyRoundAdmin(RecordExportAdmin):
 
 @admin.register(Donor)
 class DonorAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
+    list_display = ["name", "name_en", "kind"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
 
 
 @admin.register(ItemCategory, TrainingTopic)

@@ -17,11 +17,19 @@ from activities.models import (
 from iompanama.models import Province, Sex, Site, User
 
 DONORS = [
-    ("Unión Europea", Donor.Kind.DIRECT),
-    ("Oficina de Población, Refugiados y Migración (PRM) de EE. UU.", Donor.Kind.DIRECT),
-    ("Gobierno de Canadá", Donor.Kind.DIRECT),
-    ("Fondo Central para la Acción en Casos de Emergencia (CERF)", Donor.Kind.DIRECT),
-    ("Fondo de la OIM para el Desarrollo", Donor.Kind.GENERAL),
+    ("Unión Europea", "European Union", Donor.Kind.DIRECT),
+    (
+        "Oficina de Población, Refugiados y Migración (PRM) de EE. UU.",
+        "U.S. Bureau of Population, Refugees, and Migration (PRM)",
+        Donor.Kind.DIRECT,
+    ),
+    ("Gobierno de Canadá", "Government of Canada", Donor.Kind.DIRECT),
+    (
+        "Fondo Central para la Acción en Casos de Emergencia (CERF)",
+        "Central Emergency Response Fund (CERF)",
+        Donor.Kind.DIRECT,
+    ),
+    ("Fondo de la OIM para el Desarrollo", "IOM Development Fund", Donor.Kind.GENERAL),
 ]
 RECIPIENTS = [
     "Ministerio de Salud, Región de Darién",
@@ -64,8 +72,8 @@ NATIONALITIES = {"VE": 55, "EC": 15, "HT": 10, "CO": 8, "CN": 7, "AF": 5}
 
 
 def add_demo_donors() -> None:
-    for name, kind in DONORS:
-        Donor.objects.get_or_create(name=name, defaults={"kind": kind})
+    for name, name_en, kind in DONORS:
+        Donor.objects.update_or_create(name=name, defaults={"name_en": name_en, "kind": kind})
 
 
 def build_donation(rng: random.Random, site: Site, date: datetime.date) -> Donation:

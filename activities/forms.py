@@ -40,7 +40,19 @@ class CommunicationReachFilterForm(RecordFilterForm):
         choices=[("", _("Any")), *CommunicationReach.Channel.choices],
         required=False,
     )
+    media = forms.ChoiceField(
+        label=_("Media"),
+        choices=[("", _("Any")), ("digital", _("Digital media"))],
+        required=False,
+    )
     own_filters = ("channel",)
+
+    def filter(self, records):
+        records = super().filter(records)
+        # The factsheet's "people reached through digital media" links here.
+        if self.is_valid() and self.cleaned_data["media"] == "digital":
+            records = records.digital()
+        return records
 
 
 class MedicalAttentionTallyForm(RecordForm):

@@ -8,8 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from iompanama.models import Province, RecordLine, Reviewable, Sex, Site
+from iompanama.models import Province, RecordLine, Reviewable, ReviewableQuerySet, Sex, Site
 from iompanama.validators import not_in_future, validate_document
+
+
+class CommunicationReachQuerySet(ReviewableQuerySet):
+    def digital(self) -> "CommunicationReachQuerySet":
+        """What the factsheet calls "digital media": social networks, messaging and the web;
+        radio and other channels are not."""
+        return self.filter(channel__in=CommunicationReach.DIGITAL_MEDIA)
 
 
 class CommunicationReach(Reviewable):
@@ -30,6 +37,16 @@ class CommunicationReach(Reviewable):
     people_reached = models.PositiveIntegerField(
         _("people reached"), validators=[MinValueValidator(1)]
     )
+
+    DIGITAL_MEDIA = (
+        Channel.FACEBOOK,
+        Channel.INSTAGRAM,
+        Channel.X,
+        Channel.WHATSAPP,
+        Channel.WEB,
+    )
+
+    objects = CommunicationReachQuerySet.as_manager()
 
     period_field = "date"
     url_prefix = "activities:reach"
@@ -230,7 +247,10 @@ class Donor(models.Model):
         DIRECT = "direct", _("Direct")
         GENERAL = "general", _("General")
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    # `name` is the Spanish name, by which forms and imports find the donor; the English page
+    # needs the English one (Government of Canada), so a donor is not saved without it.
+    name = models.CharField(_("name in Spanish"), max_length=150, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=150)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
 
     class Meta:
@@ -239,7 +259,7 @@ class Donor(models.Model):
         verbose_name_plural = _("donors")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_en if (get_language() or "es").startswith("en") else self.name
 
 
 class ItemCategory(BilingualName):

@@ -104,7 +104,8 @@ class PeriodLockAdmin(admin.ModelAdmin):
 class RegionAdmin(admin.ModelAdmin):
     """Regions have no change history of their own (only sites do)."""
 
-    search_fields = ["name"]
+    list_display = ["name", "name_en"]
+    search_fields = ["name", "name_en"]
 
 
 @admin.register(Province)

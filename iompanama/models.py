@@ -29,6 +29,8 @@ class Region(models.Model):
     """A region where the mission works, grouping provinces (the factsheet counts them)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # The English factsheet names the regions too: "Colón y Guna Yala" is "Colón and Guna Yala".
+    name_en = models.CharField(_("name in English"), max_length=100)
 
     class Meta:
         ordering = ["name"]

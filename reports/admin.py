@@ -1,11 +1,17 @@
 from django.contrib import admin
 
-from reports.models import MissionProfile, PublishedFactsheet
+from reports.models import AreaOfWork, MissionProfile, PublishedFactsheet
 
 
 @admin.register(MissionProfile)
 class MissionProfileAdmin(admin.ModelAdmin):
     list_display = ["valid_from", "staff_national", "staff_international", "offices", "sites"]
+    filter_horizontal = ["present_in"]
+
+
+@admin.register(AreaOfWork)
+class AreaOfWorkAdmin(admin.ModelAdmin):
+    list_display = ["position", "name_es", "name_en"]
 
 
 @admin.register(PublishedFactsheet)

@@ -145,6 +145,7 @@ def protect_avr(avr: dict, exact: dict) -> None:
 
 
 def protect_migration_flows(flows: dict, exact: dict) -> None:
+    flows["by_nationality"] = ranking(flows["by_nationality"])
     flows["by_age"] = cells(flows["by_age"])
     flows["by_sex"] = cells(flows["by_sex"])
     for group, percent in flows["percent_by_age"].items():

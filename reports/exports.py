@@ -12,7 +12,7 @@ COLUMNS = [
     ("country", "#country+code"),
     ("value", "#indicator+value"),
 ]
-NATIONALITY_LISTS = {"returned_by_nationality"}
+NATIONALITY_LISTS = {"returned_by_nationality", "by_nationality"}
 # Missing is not zero: what the page says in words, the files say in these values.
 NO_DATA = "no data"
 NOT_RECORDED = "not recorded"
@@ -45,7 +45,7 @@ def rows(figures: dict) -> list[dict]:
             continue
         if section == "donors":
             for donor in figure:
-                add("donors", donor["kind"], group=donor["name"])
+                add("donors", donor["kind"], group=donor["name_es"])
             continue
         for key, value in figure.items():
             indicator = f"{section}.{key}"
@@ -59,7 +59,8 @@ def rows(figures: dict) -> list[dict]:
                     if isinstance(entry, str):
                         add(indicator, 1, group=entry)
                     elif "value" not in entry:
-                        add(indicator, 1, group=entry["code"])
+                        # A list of names (topics by code, the areas of work by their name).
+                        add(indicator, 1, group=entry.get("code") or entry["name_es"])
                     elif key in NATIONALITY_LISTS:
                         add(indicator, entry["value"], country=entry["code"])
                     else:

@@ -17,12 +17,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
 
 from activities.models import (
     CommunicationReach,
     Donation,
     DonationItem,
     Donor,
+    FlowByNationality,
     MedicalAttentionTally,
     MigrationFlowStatistic,
     SurveyResponse,
@@ -32,7 +35,7 @@ from activities.models import (
 )
 from cases.models import AVRCase, AVRFamilyMember, CounsellingSession, LegalOrientationCase
 from iompanama.models import Province, User
-from reports.models import MissionProfile
+from reports.models import AreaOfWork, MissionProfile
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,26 @@ class Period:
 
     def as_dict(self) -> dict:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def in_words(self) -> str:
+        """The months of the period as the factsheet says them, in the current language:
+        "August and September 2023", "agosto y septiembre de 2023"."""
+        years: dict[int, list[str]] = {}
+        for month in self.months():
+            years.setdefault(month.year, []).append(str(MONTHS[month.month]))
+        return and_list(
+            [
+                _("%(month)s %(year)s") % {"month": and_list(names), "year": year}
+                for year, names in years.items()
+            ]
+        )
+
+
+def and_list(words: list[str]) -> str:
+    """ "a, b and c" in the current language."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("%(list)s and %(last)s") % {"list": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def _year_earlier(day: datetime.date) -> datetime.date:
@@ -137,6 +160,9 @@ def legal_orientation(period: Period, user: User | None = None) -> dict | None:
 # "workshop participants (migrants and host communities), sessions, topics":
 # sum of participants of sessions for that audience in P; distinct topics.
 # "partner workshop participants and topics": sessions for the partner audience in P.
+# A session for both audiences is a session "for that audience" in each: it counts in full in
+# both sections (its participants are not recorded by audience), and each says how many of its
+# sessions the other shares (`shared_sessions`), so that the two are not added up.
 AUDIENCES = {
     "migrants": Q(audience_migrants=True),
     "partners": Q(audience_government=True)
@@ -153,6 +179,7 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
     )
     sums = sessions.aggregate(
         sessions=Count("pk"),
+        shared_sessions=Count("pk", filter=AUDIENCES["migrants"] & AUDIENCES["partners"]),
         # Age groups are optional on a session: summed only when every session gave them.
         sessions_with_ages=Count("pk", filter=Q(adults__isnull=False)),
         female=Coalesce(Sum("women"), 0),
@@ -174,6 +201,7 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
     return {
         "participants": sum(by_sex.values()),
         "sessions": sums["sessions"],
+        "shared_sessions": sums["shared_sessions"],
         "by_sex": by_sex,
         "by_age": by_age if sums["sessions_with_ages"] == sums["sessions"] else None,
         "topics": list(topics),
@@ -218,6 +246,8 @@ def avr(period: Period, user: User | None = None) -> dict | None:
 # "migrants who crossed the Darién, the same months a year earlier, and the ratio":
 # SNM monthly statistics for the months of P and of P minus one year.
 # "the split shown as percentages": the adults/minors (or sex) disaggregation of the same statistic.
+# The nationalities of those who crossed: the statistics' lines by nationality, largest first
+# (the SNM does not publish them every month: they count only the months that have them).
 def migration_flows(period: Period, user: User | None = None) -> dict | None:
     earlier = period.previous_year()
     statistics = approved(MigrationFlowStatistic, user)
@@ -242,6 +272,12 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
         .values("month")
         .annotate(value=Sum("crossed_total"))
     }
+    by_nationality = (
+        FlowByNationality.objects.filter(statistic__in=statistics.filter(this_year))
+        .values("nationality")
+        .annotate(value=Sum("crossed"))
+        .order_by("-value", "nationality")
+    )
     if not sums["statistics"]:
         return None
     crossed, before = sums["crossed"], sums["crossed_previous_year"]
@@ -265,6 +301,7 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
             }
             for month in period.months()
         ],
+        "by_nationality": _groups(by_nationality, "nationality"),
         "latest_month": f"{sums['latest_month']:%Y-%m}" if sums["latest_month"] else None,
         "latest_publication": sums["latest_publication"].isoformat()
         if sums["latest_publication"]
@@ -329,9 +366,18 @@ def medical_attention(period: Period, user: User | None = None) -> dict | None:
 
 # DTM: "% whose main information came from family and friends who migrated; % without
 # information on regular pathways; % without enough information on the dangers; reasons for
-# migrating, ranked": respondent rows of the survey rounds in P, over those who answered.
+# migrating, ranked": respondent rows, over those who answered, of the latest survey round on
+# or before the end of P (its month's rounds, one a site), which the factsheet names with its
+# month: surveys are not run every month, and the reference's August-September factsheet
+# reports "the July Flow Monitoring Survey".
+def latest_survey_month(period: Period, user: User | None = None) -> datetime.date | None:
+    rounds = approved(SurveyRound, user).filter(month__lte=period.end)
+    return rounds.aggregate(latest=Max("month"))["latest"]
+
+
 def flow_survey(period: Period, user: User | None = None) -> dict | None:
-    rounds = approved(SurveyRound, user).in_period(period.start, period.end)
+    month = latest_survey_month(period, user)
+    rounds = approved(SurveyRound, user).filter(month=month)
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")
     answered_dangers = ~Q(dangers_info="no_answer")
@@ -358,8 +404,9 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
     )
     provinces = (
         Province.objects.filter(survey_rounds__in=rounds).distinct().order_by("code")
-    ).values_list("code", flat=True)
+    ).values("code", "name")
     return {
+        "round_month": f"{month:%Y-%m}",
         **counts,
         "percent_family_friends": percent(counts["family_friends"], counts["respondents"]),
         "percent_without_pathways_info": percent(
@@ -370,15 +417,19 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
         ),
         "first_reasons": _groups(reasons, "first_reason"),
         "second_reasons": _groups(second, "second_reason"),
-        "provinces": list(provinces),
+        "provinces": [province["code"] for province in provinces],
+        "province_names": [province["name"] for province in provinces],
     }
 
 
-# "people reached through digital media": sum of reach records in P.
+# "people reached through digital media": sum of reach records in P through digital media
+# (social networks, messaging, the web: CommunicationReach.DIGITAL_MEDIA); radio and other
+# channels are not counted, as in the reference.
 def communications(period: Period, user: User | None = None) -> dict | None:
     by_channel = (
         approved(CommunicationReach, user)
         .in_period(period.start, period.end)
+        .digital()
         .values("channel")
         .annotate(value=Sum("people_reached"))
         .order_by("-value", "channel")
@@ -389,15 +440,18 @@ def communications(period: Period, user: User | None = None) -> dict | None:
     return {"reached": sum(group["value"] for group in groups), "by_channel": groups}
 
 
-# "direct and general donors": donors of the period's donations, as admins list them.
+# "direct and general donors": donors of the period's donations and projects, as admins list
+# them. A direct donor finances a project: listed when it funded a donation of the period. A
+# general donor finances IOM as a whole, so every period owes it thanks: always listed.
 def donors(period: Period, user: User | None = None) -> list[dict]:
     delivered = approved(Donation, user).in_period(period.start, period.end)
-    return list(
-        Donor.objects.filter(donations__in=delivered)
+    return [
+        {"name_es": row["name"], "name_en": row["name_en"], "kind": row["kind"]}
+        for row in Donor.objects.filter(Q(donations__in=delivered) | Q(kind=Donor.Kind.GENERAL))
         .distinct()
         .order_by("kind", "name")
-        .values("name", "kind")
-    )
+        .values("name", "name_en", "kind")
+    ]
 
 
 # "staff, offices, regions, sites, areas of work": the mission profile valid at the end of P.
@@ -406,15 +460,28 @@ def mission_profile(period: Period, user: User | None = None) -> dict | None:
     profile = MissionProfile.objects.valid_on(period.end)
     if profile is None:
         return None
+    areas = list(AreaOfWork.objects.values("name_es", "name_en"))
     return {
         "valid_from": profile.valid_from.isoformat(),
+        "introduction": {"name_es": profile.introduction_es, "name_en": profile.introduction_en},
         "staff": profile.staff_national + profile.staff_international,
         "staff_national": profile.staff_national,
         "staff_international": profile.staff_international,
+        "programme_staff": profile.programme_staff,
         "offices": profile.offices,
+        "offices_in_capital": profile.offices_in_capital,
+        "sub_office_province": profile.sub_office_province.name
+        if profile.sub_office_province
+        else None,
         "regions": profile.regions,
+        "region_names": [
+            {"name_es": region["name"], "name_en": region["name_en"]}
+            for region in profile.present_in.order_by("name").values("name", "name_en")
+        ],
         "sites": profile.sites,
-        "areas_of_work": profile.areas_of_work,
+        "sites_more_than": profile.sites_more_than(),
+        "areas_of_work": len(areas),
+        "areas": areas,
     }
 
 

@@ -13,25 +13,61 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from iompanama.models import PeriodLock
+from iompanama.models import PeriodLock, Province, Region
 
 
 class MissionProfileQuerySet(models.QuerySet):
     def valid_on(self, day) -> "MissionProfile | None":
         """The profile in force on `day`: the latest one valid from that day or before."""
-        return self.filter(valid_from__lte=day).order_by("-valid_from").first()
+        found = self.filter(valid_from__lte=day).select_related("sub_office_province")
+        return found.order_by("-valid_from").first()
+
+
+class AreaOfWork(models.Model):
+    """One of the mission's areas of work, listed on the factsheet in `position` order."""
+
+    position = models.PositiveSmallIntegerField(_("position"), unique=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=150)
+    name_en = models.CharField(_("name in English"), max_length=150)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("area of work")
+        verbose_name_plural = _("areas of work")
+
+    def __str__(self) -> str:
+        return self.name_es
 
 
 class MissionProfile(models.Model):
     """The mission as the factsheet presents it (staff, offices, regions...), from a date on."""
 
     valid_from = models.DateField(_("valid from"), unique=True)
+    introduction_es = models.TextField(_("introduction in Spanish"), blank=True)
+    introduction_en = models.TextField(_("introduction in English"), blank=True)
     staff_national = models.PositiveIntegerField(_("national staff"))
     staff_international = models.PositiveIntegerField(_("international staff"))
+    programme_staff = models.PositiveIntegerField(
+        _("staff who implement the programmes in the regions"), null=True, blank=True
+    )
     offices = models.PositiveIntegerField(_("offices"))
+    offices_in_capital = models.PositiveIntegerField(_("offices in Panama City"), default=0)
+    sub_office_province = models.ForeignKey(
+        Province,
+        verbose_name=_("province of the sub-office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     regions = models.PositiveIntegerField(_("regions"))
+    present_in = models.ManyToManyField(
+        Region,
+        verbose_name=_("regions where the mission is present"),
+        blank=True,
+        related_name="+",
+    )
     sites = models.PositiveIntegerField(_("sites"))
-    areas_of_work = models.PositiveIntegerField(_("areas of work"), default=7)
 
     objects = MissionProfileQuerySet.as_manager()
 
@@ -42,6 +78,12 @@ class MissionProfile(models.Model):
 
     def __str__(self) -> str:
         return str(_("Mission profile from %(date)s") % {"date": self.valid_from})
+
+    def sites_more_than(self) -> int | None:
+        """The factsheet says "more than 10 sites" for 11: the number of sites rounded down to
+        the multiple of 5 below it, a round number that stays true as sites open and close.
+        None below 6 sites, which are said exactly."""
+        return (self.sites - 1) // 5 * 5 if self.sites > 5 else None
 
 
 class FactsheetQuerySet(models.QuerySet):
@@ -117,6 +159,11 @@ class PublishedFactsheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y} v{self.version}"
+
+    def period_in_words(self) -> str:
+        from reports.figures import Period
+
+        return Period(self.start, self.end).in_words()
 
     def previous(self) -> "PublishedFactsheet | None":
         return (

@@ -7,6 +7,7 @@ disclosure rule, its chart and its template (`reports/sections/<key>.html`). A s
 counts people without a disclosure rule cannot be declared: it would be published exact.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +28,7 @@ from activities.models import (
 )
 from cases.models import AVRCase, LegalOrientationCase
 from reports import charts, disclosure, figures
+from reports.figures import Period
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,14 @@ class Section:
     # record's own (see figures.py): legal cases by session, AVR cases by departure.
     model: type[Model] | None = None
     dates_of: str = ""
+    # When the section counts some of its records only: the queryset method that picks them
+    # (its name), and the record list's filter that shows the same ones.
+    counts_only: str = ""
+    records_filter: tuple[tuple[str, str], ...] = ()
+    # The period whose records the drill-down lists, when it is not the chosen one: the
+    # survey counts the month of its latest round, which may be before the period.
+    # (exact figure, period) -> Period.
+    records_period: Callable | None = None
     chart: Callable | None = None
     subtitle: Promise | str = ""
     # The mission profile and the donors are left out when there are none, not "no data".
@@ -127,7 +137,7 @@ _SECTIONS = [
         figures.migration_flows,
         counts_people=True,
         protect=disclosure.protect_migration_flows,
-        people_cells=("crossed", "by_age", "by_sex", "by_month"),
+        people_cells=("crossed", "by_age", "by_sex", "by_month", "by_nationality"),
         model=MigrationFlowStatistic,
         chart=charts.crossings_by_month,
     ),
@@ -161,6 +171,9 @@ _SECTIONS = [
         protect=disclosure.protect_flow_survey,
         people_cells=("respondents", "first_reasons", "second_reasons"),
         model=SurveyRound,
+        records_period=lambda survey, _period: Period.month(
+            *map(int, survey["round_month"].split("-"))
+        ),
         chart=charts.survey_answers,
     ),
     Section(
@@ -185,6 +198,8 @@ _SECTIONS = [
         protect=disclosure.protect_communications,
         people_cells=("reached", "by_channel"),
         model=CommunicationReach,
+        counts_only="digital",
+        records_filter=(("media", "digital"),),
     ),
     Section(
         "donors",
@@ -202,7 +217,11 @@ SECTIONS = {section.key: section for section in _SECTIONS}
 def layout(figures: dict, records: dict | None = None) -> list[dict]:
     """The sections of `figures` (exact or publishable) as the page shows them: each with its
     part's heading, its figures (None: "no data for this period"), its chart drawn in the
-    current language and, on the staff page, its drill-down `records`."""
+    current language, the period in words and, on the staff page, its drill-down `records`."""
+    period = figures["period"]
+    in_words = Period(
+        datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
+    ).in_words()
     items = []
     for section in SECTIONS.values():
         figure = figures[section.key]
@@ -212,6 +231,7 @@ def layout(figures: dict, records: dict | None = None) -> list[dict]:
             {
                 "section": section,
                 "part_title": PARTS[section.part],
+                "period_in_words": in_words,
                 "figure": figure,
                 "records": (records or {}).get(section.key),
                 "chart": section.chart(figure) if section.chart and figure is not None else "",
@@ -227,6 +247,7 @@ FIGURE_NAMES = {
     "by_age": _("by age group"),
     "participants": _("participants"),
     "sessions": _("sessions"),
+    "shared_sessions": _("sessions for both audiences"),
     "topics": _("topics"),
     "returned": _("people who returned voluntarily"),
     "guided": _("people guided on the process"),
@@ -236,6 +257,7 @@ FIGURE_NAMES = {
     "ratio": _("times as many as a year earlier"),
     "percent_by_age": _("percentage by age group"),
     "by_month": _("by month"),
+    "by_nationality": _("by nationality"),
     "by_month.previous_year": _("by month, a year earlier"),
     "latest_month": _("data up to"),
     "latest_publication": _("published on"),
@@ -250,6 +272,8 @@ FIGURE_NAMES = {
     "first_reasons": _("main reasons for migrating"),
     "second_reasons": _("second reasons for migrating"),
     "provinces": _("provinces surveyed"),
+    "province_names": _("provinces surveyed"),
+    "round_month": _("survey month"),
     "reached": _("people reached through digital media"),
     "by_channel": _("by channel"),
     "valid_from": _("valid from"),

@@ -49,22 +49,28 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     sites for supervisors and field staff, so that a figure always equals its list."""
     _require(request.user, "reports.view_figures")
     form, period = _chosen_period(request)
+    data = figures.factsheet(period, request.user)
     sections = []
     for key, section in SECTIONS.items():
         if section.model is None:
             continue
         model, dates_of = section.model, section.dates_of
-        visible = model.objects.for_user(request.user).in_period(period.start, period.end, dates_of)
+        listed = period
+        if section.records_period and data[key]:
+            listed = section.records_period(data[key], period)
+        visible = model.objects.for_user(request.user).in_period(listed.start, listed.end, dates_of)
+        if section.counts_only:
+            visible = getattr(visible, section.counts_only)()
+        extra = dict(section.records_filter)
         sections.append(
             {
                 "key": key,
                 "records": model._meta.verbose_name_plural,
-                "approved_url": _list_url(model, "approved", period, dates_of),
-                "pending_url": _list_url(model, "submitted", period, dates_of),
+                "approved_url": _list_url(model, "approved", listed, dates_of, extra),
+                "pending_url": _list_url(model, "submitted", listed, dates_of, extra),
                 "pending": visible.pending_review().count(),
             }
         )
-    data = figures.factsheet(period, request.user)
     today = timezone.localdate()
     quarter = Period.quarter_of(today)
     ctx = {
@@ -91,9 +97,10 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/figures.html", ctx)
 
 
-def _list_url(model, status: str, period: Period, dates_of: str) -> str:
-    """The record list, filtered to the records of `status` dated in the period."""
-    query = {"status": status, "date_from": period.start, "date_to": period.end}
+def _list_url(model, status: str, period: Period, dates_of: str, extra: dict) -> str:
+    """The record list, filtered to the records of `status` dated in the period (and to the
+    section's own filters)."""
+    query = {"status": status, "date_from": period.start, "date_to": period.end, **extra}
     if dates_of:
         query["dates_of"] = dates_of
     return f"{model.list_url()}?{urlencode(query)}"

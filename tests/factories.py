@@ -91,7 +91,7 @@ def make_flow_statistic(site: Site, author: User, **fields) -> MigrationFlowStat
 def make_donation(site: Site, author: User, items: int = 1, **fields) -> Donation:
     """A donation by a direct donor with `items` lines of hygiene kits."""
     donor, _created = Donor.objects.get_or_create(
-        name="Unión Europea", defaults={"kind": Donor.Kind.DIRECT}
+        name="Unión Europea", defaults={"name_en": "European Union", "kind": Donor.Kind.DIRECT}
     )
     values = {
         "delivery_date": datetime.date(2023, 9, 15),

@@ -4,7 +4,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from activities.models import SurveyResponse
-from reports import charts
+from reports import charts, figures
 from reports.disclosure import SMALL, TOO_FEW, WITHHELD
 from reports.exports import NO_DATA, NOT_RECORDED
 from reports.figures import half_up
@@ -48,6 +48,18 @@ def percent(value) -> str:
     if isinstance(value, int | float):
         return f"{half_up(value)}%"
     return figure(value)
+
+
+@register.filter
+def and_list(words: list[str]) -> str:
+    """ "Darién and Chiriquí", "Darién y Chiriquí"."""
+    return figures.and_list(list(words))
+
+
+@register.filter
+def month(code: str) -> str:
+    """ "2023-09" in words: "September 2023", "septiembre de 2023"."""
+    return charts.month_in_words(code)
 
 
 @register.filter

@@ -17,7 +17,8 @@ class ReferenceListsTest(EnglishTestCase):
     def test_administrators_keep_donors_categories_and_topics_in_the_admin(self) -> None:
         self.login(self.admin)
         response = self.client.post(
-            reverse("admin:activities_donor_add"), {"name": "Gobierno de Canadá", "kind": "direct"}
+            reverse("admin:activities_donor_add"),
+            {"name": "Gobierno de Canadá", "name_en": "Government of Canada", "kind": "direct"},
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Donor.objects.get().kind, Donor.Kind.DIRECT)
@@ -25,6 +26,16 @@ class ReferenceListsTest(EnglishTestCase):
             with self.subTest(model):
                 url = reverse(f"admin:activities_{model}_changelist")
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_a_donor_named_only_in_spanish_is_refused(self) -> None:
+        """The English factsheet would otherwise show "Gobierno de Canadá"."""
+        self.login(self.admin)
+        response = self.client.post(
+            reverse("admin:activities_donor_add"), {"name": "Gobierno de Canadá", "kind": "direct"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["adminform"].form.errors["name_en"])
+        self.assertFalse(Donor.objects.exists())
 
     def test_field_staff_and_supervisors_cannot_change_them(self) -> None:
         for persona in (self.field_a, self.supervisor_a):

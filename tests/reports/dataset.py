@@ -159,7 +159,11 @@ class DatasetTestCase(PersonasTestCase):
                 **fields,
             )
 
-        cls.approved(statistic(datetime.date(2023, 8, 1), 82000, 60000, 30000))
+        august = statistic(datetime.date(2023, 8, 1), 82000, 60000, 30000)
+        # By nationality, as the SNM publishes it for August only; China's 3 join "other".
+        for nationality, crossed in [("VE", 40000), ("EC", 20000), ("HT", 15000), ("CN", 3)]:
+            august.by_nationality.create(nationality=nationality, crossed=crossed)
+        cls.approved(august)
         cls.approved(statistic(datetime.date(2023, 9, 1), 75000, 58000, 26000))
         cls.approved(statistic(datetime.date(2022, 8, 1), 40000, 30000, 15000))
         cls.approved(statistic(datetime.date(2022, 9, 1), 38000, 28000, 14000))
@@ -170,7 +174,9 @@ class DatasetTestCase(PersonasTestCase):
     def build_donations(cls) -> None:
         meals = ItemCategory.objects.get(code="meals")
         supplies = ItemCategory.objects.get(code="medical-supplies")
-        general, _created = Donor.objects.get_or_create(name="Fondo General", kind="general")
+        general, _created = Donor.objects.get_or_create(
+            name="Fondo General", name_en="General Fund", kind="general"
+        )
         first = make_donation(cls.darien, cls.field_a, delivery_date=FIRST)  # 50 NFI
         first.items.create(category=meals, description="Almuerzos", quantity=100, unit="meals")
         cls.approved(first)

@@ -4,10 +4,13 @@ import datetime
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from activities.models import Donor
 from reports import figures
 from reports.figures import Period
-from tests.factories import make_reach
+from reports.models import PublishedFactsheet
+from tests.factories import make_reach, make_training
 from tests.reports.dataset import FIRST, LAST, Q3, DatasetTestCase
 
 
@@ -65,14 +68,31 @@ class FiguresTest(DatasetTestCase):
         by_category = {c["code"]: c["value"] for c in figures.donations(Q3)["by_category"]}
         self.assertEqual(by_category, {"meals": 120, "nfi": 50, "medical-supplies": 5})
 
-    def test_donors_are_those_of_the_period_donations(self) -> None:
-        self.assertEqual(
+    def test_direct_donors_are_those_of_the_period_donations_general_donors_all(self) -> None:
+        Donor.objects.create(name="Gobierno de Canadá", name_en="Government of Canada")
+        Donor.objects.create(name="Fondo de la OIM", name_en="IOM Fund", kind="general")
+        # In the order the database collates names: which of the two general ones comes first
+        # differs between SQLite and PostgreSQL.
+        self.assertCountEqual(
             figures.donors(Q3),
             [
-                {"name": "Unión Europea", "kind": "direct"},
-                {"name": "Fondo General", "kind": "general"},
+                {"name_es": "Unión Europea", "name_en": "European Union", "kind": "direct"},
+                {"name_es": "Fondo General", "name_en": "General Fund", "kind": "general"},
+                {"name_es": "Fondo de la OIM", "name_en": "IOM Fund", "kind": "general"},
             ],
         )
+
+    def test_donors_are_named_in_the_language_of_the_page_under_direct_and_general(self) -> None:
+        version = PublishedFactsheet.publish(Q3.start, Q3.end, by=self.admin)
+        url = reverse("reports:factsheet", args=[version.pk])
+        english = self.client.get(url, {"lang": "en"}).content.decode()
+        self.assertIn("European Union", english)
+        self.assertIn("General Fund", english)
+        self.assertNotIn("Unión Europea", english)
+        self.assertNotIn("Fondo General", english)
+        self.assertLess(english.index("Direct donors"), english.index("General donors"))
+        spanish = self.client.get(url, {"lang": "es"}).content.decode()
+        self.assertIn("Unión Europea", spanish)
 
     def test_medical_attention_is_summed_by_province(self) -> None:
         result = figures.medical_attention(Q3)
@@ -143,4 +163,31 @@ class QueryCountTest(DatasetTestCase):
                 self.approved(make_reach(self.darien, self.field_a, date=day))
         with self.assertNumQueries(len(before.captured_queries)):
             figures.factsheet(Q3)
-        self.assertEqual(len(before.captured_queries), 20)
+        self.assertEqual(len(before.captured_queries), 24)
+
+
+class SharedSessionsTest(DatasetTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.approved(
+            make_training(
+                cls.darien,
+                cls.field_a,
+                start_date=LAST,
+                end_date=LAST,
+                audience_government=True,
+                children_adolescents=0,
+                adults=20,
+            )
+        )  # both audiences: 12 women, 7 men, 1 other
+
+    def test_a_session_for_both_audiences_counts_in_both_and_each_says_so(self) -> None:
+        migrants, partners = figures.workshops(Q3, "migrants"), figures.workshops(Q3, "partners")
+        self.assertEqual((migrants["participants"], partners["participants"]), (40, 27))
+        self.assertEqual((migrants["shared_sessions"], partners["shared_sessions"]), (1, 1))
+        version = PublishedFactsheet.publish(Q3.start, Q3.end, by=self.admin)
+        page = self.client.get(reverse("reports:factsheet", args=[version.pk]), {"lang": "en"})
+        self.assertContains(
+            page, "Including 1 session for both migrants and partners, counted in both sections.", 2
+        )

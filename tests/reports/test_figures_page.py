@@ -31,7 +31,7 @@ class FiguresPageTest(DatasetTestCase):
         self.assertEqual(
             link,
             reverse("activities:reach_list")
-            + "?status=approved&date_from=2023-07-01&date_to=2023-09-30",
+            + "?status=approved&date_from=2023-07-01&date_to=2023-09-30&media=digital",
         )
         self.assertContains(response, link.replace("&", "&amp;"))
         records = self.client.get(link)

@@ -32,9 +32,9 @@ class PublicFactsheetTest(DatasetTestCase):
         self.assertContains(response, "157,000")  # crossed the Darién
         self.assertContains(response, "fewer than 5")
         # Not drawn: returnees (all "fewer than 5") and the survey (too few responses).
-        self.assertContains(response, "<svg", count=3)
+        self.assertContains(response, '<svg role="img"', count=3)
         self.assertContains(response, "<script", count=1)  # the page's own menu, no chart
-        self.assertContains(response, "Fondo General")
+        self.assertContains(response, "General Fund")
 
     def test_reasons_for_migrating_are_named_not_coded(self) -> None:
         with translation.override("en"):

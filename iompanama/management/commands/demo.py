@@ -26,6 +26,9 @@ from activities.models import (
 )
 from cases.demo import add_demo_cases
 from cases.models import Beneficiary
+from iompanama.demo_reference import END as REFERENCE_END
+from iompanama.demo_reference import START as REFERENCE_START
+from iompanama.demo_reference import add_reference_period
 from iompanama.models import Province, Region, Reviewable, Site, User
 from iompanama.roles import Role
 from iompanama.twofactor import must_use_two_factor
@@ -37,12 +40,13 @@ DEMO_PASSWORD = "demo-OIM-2026"
 DEMO_TOTP_KEY = b"OIM Panama demo key!".hex()
 DEMO_RECOVERY_CODES = [f"demo{number:04d}" for number in range(1, 11)]
 
+# Name, name in English, provinces.
 REGIONS = {
-    "Darién": ["PA-5", "PA-EM"],
-    "Chiriquí": ["PA-4", "PA-NB"],
-    "Panamá y Panamá Oeste": ["PA-8", "PA-10"],
-    "Colón y Guna Yala": ["PA-3", "PA-KY"],
-    "Bocas del Toro": ["PA-1"],
+    "Darién": ("Darién", ["PA-5", "PA-EM"]),
+    "Chiriquí": ("Chiriquí", ["PA-4", "PA-NB"]),
+    "Panamá y Panamá Oeste": ("Panamá and Panamá Oeste", ["PA-8", "PA-10"]),
+    "Colón y Guna Yala": ("Colón and Guna Yala", ["PA-3", "PA-KY"]),
+    "Bocas del Toro": ("Bocas del Toro", ["PA-1"]),
 }
 
 SITES = [
@@ -78,6 +82,18 @@ CROSSINGS = {
     2023: [24657, 21069, 38099, 40297, 41051, 29752, 55464, 81946, 75268, 48328, 35000, 24000],
 }
 
+# The first paragraph of the 2023 factsheet, in both languages.
+INTRODUCTION_EN = (
+    "For more than 15 years, one of IOM's two Administrative Centres has been operating in "
+    "Panama, as well as the Office of the Special Envoy (OSE) for the Regional Response to the "
+    "Venezuela Situation and the Country Office or Mission."
+)
+INTRODUCTION_ES = (
+    "Desde hace más de 15 años funciona en Panamá uno de los dos Centros Administrativos de la "
+    "OIM, así como la Oficina del Enviado Especial (OSE) para la Respuesta Regional a la "
+    "Situación de Venezuela y la Oficina de País o Misión."
+)
+
 CAMPAIGNS = ["Migración segura", "Orientación legal", "Salud en tránsito", "No a la trata"]
 
 
@@ -88,8 +104,10 @@ class Command(BaseCommand):
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        for name, codes in REGIONS.items():
-            region, _created = Region.objects.get_or_create(name=name)
+        for name, (name_en, codes) in REGIONS.items():
+            region, _created = Region.objects.update_or_create(
+                name=name, defaults={"name_en": name_en}
+            )
             Province.objects.filter(code__in=codes).update(region=region)
         for code, name, kind, province in SITES:
             Site.objects.update_or_create(
@@ -120,6 +138,7 @@ class Command(BaseCommand):
                 _give_demo_second_factor(user)
         self._add_records(users)
         self._add_mission_profile()
+        self._add_reference_period(users)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in as one of these:"))
         for username, _first, _last, role, _sites in USERS:
@@ -134,17 +153,31 @@ class Command(BaseCommand):
     def _add_mission_profile(self) -> None:
         """The profile of the 2023 factsheet. Found by name: nothing imports the reports app."""
         profile = apps.get_model("reports", "MissionProfile")
-        profile.objects.get_or_create(
+        mission, _created = profile.objects.update_or_create(
             valid_from=datetime.date(2022, 1, 1),
             defaults={
+                "introduction_es": INTRODUCTION_ES,
+                "introduction_en": INTRODUCTION_EN,
                 "staff_national": 153,
                 "staff_international": 43,
+                "programme_staff": 25,
                 "offices": 4,
-                "regions": 5,
+                "offices_in_capital": 3,
+                "sub_office_province": Province.objects.get(code="PA-5"),
+                "regions": len(REGIONS),
                 "sites": 11,
-                "areas_of_work": 7,
             },
         )
+        mission.present_in.set(Region.objects.filter(name__in=REGIONS))
+
+    def _add_reference_period(self, users: dict[str, User]) -> None:
+        """August-September 2023 as the reference factsheet reports it, published (which locks
+        the period). Found by name: nothing imports the reports app."""
+        factsheets = apps.get_model("reports", "PublishedFactsheet")
+        if factsheets.objects.of_period(REFERENCE_START, REFERENCE_END).exists():
+            return
+        add_reference_period(users)
+        factsheets.publish(REFERENCE_START, REFERENCE_END, by=users["admin"])
 
     def _add_records(self, users: dict[str, User]) -> None:
         rng = random.Random(2023)  # noqa: S311 (repeatable demo data, not secrets)
