@@ -117,6 +117,9 @@ class BeneficiaryResource(SiteRowsResource):
         super().__init__(user)
         # New people with a date of birth, by their line in the file: checked for duplicates.
         self._new_people: list[tuple[int, Beneficiary]] = []
+        # Everyone written, with a date of birth or an estimated age: proposed as pairs for a
+        # supervisor to decide, as a registration or an edit by form is.
+        self._written: list[Beneficiary] = []
 
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         super().after_init_instance(instance, new, row, **kwargs)
@@ -147,13 +150,17 @@ class BeneficiaryResource(SiteRowsResource):
         super().before_save_instance(instance, row, **kwargs)
         if not instance.pk and instance.date_of_birth:
             self._new_people.append((kwargs["row_number"] + 1, instance))
+        self._written.append(instance)
 
     def _updated_fields(self) -> list[str]:
-        return [*super()._updated_fields(), "name_key", "sort_key"]
+        return [*super()._updated_fields(), "name_key", "sort_key", "birth_year"]
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         self.warnings.extend(self._likely_duplicates())
+        for person in self._written:
+            if person.pk:  # written: a check without a transaction writes nothing
+                person.propose_duplicates()
 
     def _likely_duplicates(self) -> list[str]:
         """The new people with the names and date of birth of someone of the same site:
