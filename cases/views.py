@@ -157,6 +157,14 @@ def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
             records.refuse_stale_save(request)
         else:
             messages.success(request, _("Saved."))
+            if PossibleDuplicate.objects.involving(person).to_decide().exists():
+                messages.warning(
+                    request,
+                    _(
+                        "This person may be the same person as another record: a supervisor "
+                        "will decide in the possible duplicates."
+                    ),
+                )
             return redirect(person)
     ctx = {"form": form, "title": _("Edit: %(person)s") % {"person": person}}
     return render(request, "cases/beneficiary_form.html", ctx)
