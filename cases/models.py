@@ -902,7 +902,7 @@ class MergeStep:
         self.label, self.at, self.by, self.reason = label, at, by, reason
 
     def __str__(self) -> str:
-        return self.label
+        return str(self.label)
 
 
 class PersonMergeQuerySet(models.QuerySet):

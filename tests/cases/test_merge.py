@@ -1,0 +1,166 @@
+"""Merging two records of one person: a step that moves "distinct people", so a second person
+approves it before it takes effect, never over a locked period; every row that names the
+merged record moves to the kept one, which the merged record (a tombstone) points to; it is
+one step in both people's history, and can be undone until the period is locked."""
+
+import datetime
+
+from django.urls import reverse
+
+from cases.models import AVRFamilyMember, Beneficiary, PersonMerge, PossibleDuplicate
+from iompanama.history import history_entries
+from iompanama.models import PeriodLock, PeriodLocked, ReviewRefused
+from reports import figures
+from reports.figures import Period
+from tests.factories import make_avr_case, make_beneficiary, make_legal_case
+from tests.personas import PersonasTestCase
+
+Q3 = Period.quarter(2023, 3)
+
+
+class MergeTest(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # The same woman, registered at the sub-office and again at the reception station.
+        cls.known = make_beneficiary(cls.darien, cls.field_a)
+        cls.again = make_beneficiary(cls.darien_etrm, cls.field_a)
+        cls.pair = PossibleDuplicate.objects.get()
+        # Each record counselled once in September 2023: two "distinct people" so far.
+        cls.known_case = cls._approved(make_legal_case(cls.known, cls.field_a))
+        cls.again_case = cls._approved(
+            make_legal_case(cls.again, cls.field_a, opened_on=datetime.date(2023, 9, 10))
+        )
+        cls.again_return = cls._approved(make_avr_case(cls.again, cls.field_a))
+        mother = make_beneficiary(
+            cls.darien_etrm, cls.field_a, given_names="Rosa", family_names="Gil"
+        )
+        cls.family_return = cls._approved(make_avr_case(mother, cls.field_a, family=[cls.again]))
+
+    @classmethod
+    def _approved(cls, case):
+        case.submit(by=cls.field_a)
+        case.approve(by=cls.supervisor_a)
+        return case
+
+    def _propose(self, by=None) -> PersonMerge:
+        return PersonMerge.propose(self.pair, kept=self.known, by=by or self.supervisor_a)
+
+    def _people_counselled(self) -> int:
+        return figures.legal_orientation(Q3)["people"]
+
+    def test_a_merge_awaiting_review_leaves_the_figures_and_counts_one_person_once_approved(
+        self,
+    ) -> None:
+        self.assertEqual(self._people_counselled(), 2)
+        merge = self._propose()
+        self.assertEqual(self._people_counselled(), 2)
+        merge.approve(by=self.admin)
+        self.assertEqual(self._people_counselled(), 1)
+
+    def test_the_person_who_proposed_it_may_not_approve_it(self) -> None:
+        merge = self._propose()
+        with self.assertRaisesMessage(ReviewRefused, "another person must review it"):
+            merge.approve(by=self.supervisor_a)
+        self.again.refresh_from_db()
+        self.assertIsNone(self.again.merged_into)
+        self.assertEqual(merge.status, PersonMerge.Status.PROPOSED)
+
+    def test_a_merge_moves_every_row_naming_the_person_and_leaves_a_tombstone(self) -> None:
+        self._propose().approve(by=self.admin)
+        for case in (self.again_case, self.again_return, self.known_case):
+            case.refresh_from_db()
+        self.assertEqual(self.again_case.beneficiary, self.known)
+        self.assertEqual(self.again_return.principal, self.known)
+        self.assertEqual(
+            AVRFamilyMember.objects.get(case=self.family_return).beneficiary, self.known
+        )
+        self.again.refresh_from_db()
+        self.assertEqual(self.again.merged_into, self.known)
+        self.assertFalse(Beneficiary.objects.filter(legal_cases__beneficiary=self.again))
+
+    def test_an_old_link_to_the_merged_record_leads_to_the_record_kept(self) -> None:
+        self._propose().approve(by=self.admin)
+        self.login(self.field_a)
+        response = self.client.get(self.again.get_absolute_url())
+        self.assertRedirects(response, self.known.get_absolute_url())
+        people = self.client.get(reverse("cases:beneficiary_list")).context["page"]
+        self.assertNotIn(self.again, list(people))
+        found = self.client.get(reverse("cases:people_search"), {"q": "María"}).json()
+        self.assertEqual([row["value"] for row in found["results"]], [self.known.pk])
+
+    def test_the_merge_is_one_step_in_the_history_of_both_people(self) -> None:
+        self._propose().approve(by=self.admin)
+        for person in (self.known, self.again):
+            with self.subTest(person=person.pk):
+                steps = [
+                    entry.kind
+                    for entry in history_entries(person, steps=person.merge_steps())
+                    if entry.is_step
+                ]
+                self.assertEqual(steps, ["Merge approved", "Merge proposed"])
+        case_changes = [
+            (change.field, change.old, change.new)
+            for entry in history_entries(self.again_case)
+            for change in entry.changes
+        ]
+        self.assertIn(("beneficiary", self.again, self.known), case_changes)
+
+    def test_a_merge_is_refused_over_a_locked_period(self) -> None:
+        PeriodLock.lock(Q3.start, Q3.end, factsheet="Q3 2023", by=self.admin)
+        merge = self._propose()
+        with self.assertRaisesMessage(PeriodLocked, "Q3 2023"):
+            merge.approve(by=self.admin)
+        self.again_case.refresh_from_db()
+        self.assertEqual(self.again_case.beneficiary, self.again)
+        self.assertEqual(self._people_counselled(), 2)
+
+    def test_undo_moves_every_row_back_until_the_period_is_locked(self) -> None:
+        merge = self._propose()
+        merge.approve(by=self.admin)
+        merge.undo(by=self.supervisor_a)
+        self.again.refresh_from_db()
+        self.again_case.refresh_from_db()
+        self.assertIsNone(self.again.merged_into)
+        self.assertEqual(self.again_case.beneficiary, self.again)
+        self.assertEqual(self._people_counselled(), 2)
+        self.assertEqual(PossibleDuplicate.objects.to_decide().get(), self.pair)
+
+        merge = self._propose()
+        merge.approve(by=self.admin)
+        PeriodLock.lock(Q3.start, Q3.end, factsheet="Q3 2023", by=self.admin)
+        with self.assertRaisesMessage(PeriodLocked, "Q3 2023"):
+            merge.undo(by=self.supervisor_a)
+        self.assertEqual(self._people_counselled(), 1)
+
+    def test_two_records_in_one_return_case_are_not_merged(self) -> None:
+        both = make_avr_case(self.known, self.field_a, family=[self.again])
+        merge = self._propose()
+        with self.assertRaisesMessage(ReviewRefused, "same return case"):
+            merge.approve(by=self.admin)
+        self.assertTrue(both.family.filter(beneficiary=self.again).exists())
+
+    def test_reviewers_approve_reject_and_undo_from_the_queue(self) -> None:
+        merge = self._propose(by=self.admin)
+        self.login(self.supervisor_a)
+        self.client.cookies["django_language"] = "en"
+        queue = self.client.get(reverse("cases:duplicate_queue"))
+        self.assertEqual(list(queue.context["proposed"]), [merge])
+        response = self.client.post(reverse("cases:merge_reject", args=[merge.pk]), follow=True)
+        self.assertContains(response, "Merge rejected")
+        self.assertEqual(PossibleDuplicate.objects.to_decide().get(), self.pair)
+
+        merge = self._propose(by=self.admin)
+        self.client.post(reverse("cases:merge_approve", args=[merge.pk]))
+        merge.refresh_from_db()
+        self.assertEqual(merge.status, PersonMerge.Status.APPROVED)
+        self.client.post(reverse("cases:merge_undo", args=[merge.pk]))
+        merge.refresh_from_db()
+        self.assertEqual(merge.status, PersonMerge.Status.UNDONE)
+
+    def test_the_proposer_is_told_why_they_may_not_approve(self) -> None:
+        merge = self._propose()
+        self.login(self.supervisor_a)
+        self.client.cookies["django_language"] = "en"
+        response = self.client.post(reverse("cases:merge_approve", args=[merge.pk]), follow=True)
+        self.assertContains(response, "You proposed this merge")
