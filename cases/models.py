@@ -2,6 +2,7 @@
 
 import datetime
 import unicodedata
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -148,28 +149,47 @@ class BeneficiaryQuerySet(SiteScopedQuerySet):
         return self.filter(merged_into__isnull=True)
 
     def likely_duplicates_of(self, person: "Beneficiary") -> "BeneficiaryQuerySet":
-        """Others who may be the same person: the same document, or the same nationality, a
-        birth within the tolerance of estimated ages (the same date when both dates are known)
-        and close names (see `close_names`). Pairs decided to be different people are never
-        proposed again. Names are compared in Python, among the few of that nationality born
-        in those years: SQLite and PostgreSQL have no common way to compare them loosely."""
-        by_document = Q(pk__in=[])
-        if person.document_type and person.document_number:
-            by_document = Q(
-                document_type=person.document_type, document_number=person.document_number
-            )
-        year = person.estimated_birth_year()
+        """Others who may be the same person as `person` (saved or not): see `alike`."""
+        return self.filter(pk__in=[other.pk for _person, other in self.alike([person])])
+
+    def alike(self, people: list["Beneficiary"]) -> list[tuple["Beneficiary", "Beneficiary"]]:
+        """(person, other) for each of `people` and each other record that may be the same
+        person: the same document, or the same nationality, a birth within the tolerance of
+        estimated ages (the same date when both dates are known) and close names (see
+        `close_names`). Pairs decided to be different people are left out: never proposed
+        again. One query for the candidates of all `people`, compared in Python by nationality
+        and year of birth: SQLite and PostgreSQL have no common way to compare names loosely."""
+        if not people:
+            return []
+        years = [person.estimated_birth_year() for person in people]
         near = Q(
-            nationality=person.nationality,
-            birth_year__range=(year - AGE_TOLERANCE, year + AGE_TOLERANCE),
+            nationality__in={str(person.nationality) for person in people},
+            birth_year__range=(min(years) - AGE_TOLERANCE, max(years) + AGE_TOLERANCE),
         )
-        others = self.current().exclude(pk=person.pk).exclude(pk__in=person.decided_different())
-        alike = [
-            other.pk
-            for other in others.filter(by_document | near)
-            if other.may_be_the_same_as(person)
-        ]
-        return self.filter(pk__in=alike)
+        documents = {person.document() for person in people} - {None}
+        by_document = Q(document_number__in={number for _kind, number in documents})
+        by_birth, by_number = defaultdict(list), defaultdict(list)
+        for other in self.current().filter(near | by_document if documents else near):
+            by_birth[(str(other.nationality), other.birth_year)].append(other)
+            by_number[other.document()].append(other)
+        different = PossibleDuplicate.objects.different().among(people)
+        pairs = []
+        for person, year in zip(people, years, strict=True):
+            found = {
+                other.pk: other
+                for born in range(year - AGE_TOLERANCE, year + AGE_TOLERANCE + 1)
+                for other in by_birth[(str(person.nationality), born)]
+            }
+            if person.document():
+                found |= {other.pk: other for other in by_number[person.document()]}
+            pairs += [
+                (person, other)
+                for other in found.values()
+                if other.pk != person.pk
+                and tuple(sorted([other.pk, person.pk or 0])) not in different
+                and other.may_be_the_same_as(person)
+            ]
+        return pairs
 
 
 class Beneficiary(MadeOnce, Versioned):
@@ -243,7 +263,8 @@ class Beneficiary(MadeOnce, Versioned):
         editable=False,
         related_name="merged_records",
     )
-    history = HistoricalRecords()
+    # The year is computed from what the history keeps: a column less per version written.
+    history = HistoricalRecords(excluded_fields=["birth_year"])
 
     objects = BeneficiaryQuerySet.as_manager()
 
@@ -335,23 +356,13 @@ class Beneficiary(MadeOnce, Versioned):
     def may_be_the_same_as(self, other: "Beneficiary") -> bool:
         """The same document; or the same nationality, close names and a birth that fits:
         the same date when both are known, years within the tolerance when one is estimated."""
-        if self.document_number and (self.document_type, self.document_number) == (
-            other.document_type,
-            other.document_number,
-        ):
+        if self.document() and self.document() == other.document():
             return True
         if self.nationality != other.nationality or not close_names(self, other):
             return False
         if self.date_of_birth and other.date_of_birth:
             return self.date_of_birth == other.date_of_birth
         return abs(self.estimated_birth_year() - other.estimated_birth_year()) <= AGE_TOLERANCE
-
-    def decided_different(self) -> set[int]:
-        """The pks of the people decided to be someone else than this person."""
-        if not self.pk:
-            return set()
-        pairs = PossibleDuplicate.objects.different().involving(self).values_list("first", "second")
-        return {pk for pair in pairs for pk in pair} - {self.pk}
 
     def people_named(self) -> list["Beneficiary"]:
         """The records merged into this one: their history is this person's history too."""
@@ -364,19 +375,24 @@ class Beneficiary(MadeOnce, Versioned):
         )
         return [step for merge in merges for step in merge.steps()]
 
-    def propose_duplicates(self) -> list["PossibleDuplicate"]:
-        """Record each likely duplicate of this person as a pair for a supervisor to decide;
-        a pair already found or decided is left as it is."""
-        return [
-            PossibleDuplicate.between(self, other)
-            for other in Beneficiary.objects.likely_duplicates_of(self)
-        ]
+    def document(self) -> tuple[str, str] | None:
+        return (self.document_type, self.document_number) if self.document_number else None
+
+    @classmethod
+    def propose_duplicates(cls, people: list["Beneficiary"]) -> None:
+        """Record each likely duplicate of `people` as a pair for a supervisor to decide; a
+        pair already found or decided is left as it is."""
+        pairs = {tuple(sorted([one.pk, other.pk])) for one, other in cls.objects.alike(people)}
+        PossibleDuplicate.objects.bulk_create(
+            [PossibleDuplicate(first_id=first, second_id=second) for first, second in pairs],
+            ignore_conflicts=True,
+        )
 
     def register(self, *, by: User) -> None:
         self.created_by = by
         with transaction.atomic():
             self._save(by)
-            self.propose_duplicates()
+            Beneficiary.propose_duplicates([self])
 
     def save_changes(self, *, by: User, seen_version: int) -> None:
         """Save an edit made on `seen_version` (StaleRecord if someone saved since); changed
@@ -384,7 +400,7 @@ class Beneficiary(MadeOnce, Versioned):
         with transaction.atomic():
             self._lock_if_unchanged(seen_version)
             self._save(by)
-            self.propose_duplicates()
+            Beneficiary.propose_duplicates([self])
 
     def _save(self, by: User) -> None:
         self.update_keys()
@@ -796,6 +812,12 @@ class PossibleDuplicateQuerySet(models.QuerySet):
     def involving(self, person: Beneficiary) -> "PossibleDuplicateQuerySet":
         return self.filter(Q(first=person) | Q(second=person))
 
+    def among(self, people: list[Beneficiary]) -> set[tuple[int, int]]:
+        """The pairs (first pk, second pk) that name any of `people`."""
+        pks = [person.pk for person in people if person.pk]
+        pairs = self.filter(Q(first__in=pks) | Q(second__in=pks))
+        return set(pairs.values_list("first", "second"))
+
     def different(self) -> "PossibleDuplicateQuerySet":
         return self.filter(decision=PossibleDuplicate.Decision.DIFFERENT)
 
@@ -855,22 +877,13 @@ class PossibleDuplicate(models.Model):
     def __str__(self) -> str:
         return f"{self.first} / {self.second}"
 
-    @classmethod
-    def between(cls, one: Beneficiary, other: Beneficiary) -> "PossibleDuplicate":
-        first, second = sorted([one, other], key=lambda person: person.pk)
-        pair, _created = cls.objects.get_or_create(first=first, second=second)
-        return pair
-
     def person(self, pk: int) -> Beneficiary:
         return self.first if pk == self.first_id else self.second
 
     def why(self) -> list[str]:
         """What the two records have in common, as the queue shows it."""
         reasons = []
-        if self.first.document_number and (
-            self.first.document_type,
-            self.first.document_number,
-        ) == (self.second.document_type, self.second.document_number):
+        if self.first.document() and self.first.document() == self.second.document():
             reasons.append(_("the same document"))
         names = close_names(self.first, self.second)
         if names:

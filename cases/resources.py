@@ -158,9 +158,8 @@ class BeneficiaryResource(SiteRowsResource):
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         self.warnings.extend(self._likely_duplicates())
-        for person in self._written:
-            if person.pk:  # written: a check without a transaction writes nothing
-                person.propose_duplicates()
+        # Written: a check without a transaction writes nothing.
+        Beneficiary.propose_duplicates([person for person in self._written if person.pk])
 
     def _likely_duplicates(self) -> list[str]:
         """The new people with the names and date of birth of someone of the same site:
@@ -210,8 +209,9 @@ def _identity(person: Beneficiary) -> tuple:
 
 
 class PersonWidget(widgets.Widget):
-    """A beneficiary of the importer's sites, by their external ID or the system's number
-    (#123, on their page)."""
+    """A beneficiary the importer may name on a case (see `nameable_by`), by their external ID
+    or the system's number (#123, on their page); those of a record merged into another find
+    the record kept."""
 
     user: User | None = None
 
@@ -221,12 +221,26 @@ class PersonWidget(widgets.Widget):
 
     def people(self) -> dict[str, Beneficiary]:
         if self._people is None:  # once per file: what the cases' names and rules need
-            people = Beneficiary.objects.for_user(self.user).only(
-                "site_id", "external_id", "given_names", "family_names"
+            people = (
+                Beneficiary.objects.nameable_by(self.user)
+                .select_related("site__province")
+                .only(
+                    "external_id",
+                    "given_names",
+                    "family_names",
+                    "merged_into",
+                    "site__province__region",
+                )
             )
-            self._people = {f"#{person.pk}": person for person in people} | {
+            by_key = {f"#{person.pk}": person for person in people} | {
                 person.external_id: person for person in people if person.external_id
             }
+            merged = Beneficiary.objects.filter(merged_into__in=people.values("pk"))
+            for pk, external_id, kept in merged.values_list("pk", "external_id", "merged_into"):
+                by_key.setdefault(f"#{pk}", by_key[f"#{kept}"])
+                if external_id:
+                    by_key.setdefault(external_id, by_key[f"#{kept}"])
+            self._people = by_key
         return self._people
 
     def clean(self, value, row=None, **kwargs) -> Beneficiary | None:

@@ -257,7 +257,9 @@ class BeneficiaryImportTest(PersonasTestCase):
                 self.assertEqual(self.confirm(response).status_code, 302)
             return len(checking), len(writing)
 
-        self.assertEqual(queries(3, "S"), queries(30, "L"))
+        # Prefixes two letters apart: "Ríos S-1" and "Ríos L-1" are likely duplicates, whose
+        # pairs cost one more statement for the whole file.
+        self.assertEqual(queries(3, "S"), queries(30, "LX"))
         self.assertEqual(Beneficiary.objects.count(), 34)
 
     @override_settings(IMPORT_BACKGROUND_ROWS=1)
