@@ -968,7 +968,8 @@ class PersonMerge(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     undone_at = models.DateTimeField(null=True, blank=True)
-    # The rows the merge moved, by kind ("legal", "avr", "family"): what an undo moves back.
+    # The rows the merge moved, by kind ("legal", "avr", "family"), and whether the identity
+    # document moved ("document"): what an undo moves back.
     moved = models.JSONField(default=dict, blank=True)
 
     objects = PersonMergeQuerySet.as_manager()
@@ -1036,6 +1037,8 @@ class PersonMerge(models.Model):
             return _("Someone else reviewed it first.")
         if self.proposed_by_id == user.pk:
             return _("You proposed this merge: another person must review it.")
+        if self.kept.merged_into_id or self.merged.merged_into_id:
+            return _("One of the two records was merged into another since: reject this merge.")
         return None
 
     def undo_refusal(self, user: User) -> str | None:
@@ -1043,6 +1046,8 @@ class PersonMerge(models.Model):
             return _("You do not review the people of these sites.")
         if self.status != self.Status.APPROVED:
             return _("Only a merge in force can be undone.")
+        if self.kept.merged_into_id:
+            return _("The record kept was merged into another since: undo that merge first.")
         return None
 
     def approve(self, *, by: User) -> None:
@@ -1064,6 +1069,10 @@ class PersonMerge(models.Model):
             current._refuse_if_locked(current._rows_naming(self.merged))
             current.moved = current._move(self.merged, self.kept, by)
             current._tombstone(self.kept, by)
+            # The identity document moves too when only the merged record had one.
+            if current.merged.document() and not current.kept.document():
+                current._set_document(current.merged.document(), by)
+                current.moved["document"] = True
             current.status = self.Status.APPROVED
             current.reviewed_by, current.reviewed_at = by, timezone.now()
             current.save()
@@ -1094,6 +1103,8 @@ class PersonMerge(models.Model):
             current._refuse_if_locked(current._rows_naming(self.kept, only=current.moved))
             current._move(self.kept, self.merged, by, only=current.moved)
             current._tombstone(None, by)
+            if current.moved.get("document") and current.kept.document() == self.merged.document():
+                current._set_document(("", ""), by)
             current.status = self.Status.UNDONE
             current.undone_by, current.undone_at = by, timezone.now()
             current.save()
@@ -1139,6 +1150,13 @@ class PersonMerge(models.Model):
             bulk_update_with_history(rows, model, fields, default_user=by)
             moved[kind] = [row.pk for row in rows]
         return moved
+
+    def _set_document(self, document: tuple[str, str], by: User) -> None:
+        kept = Beneficiary.objects.select_for_update().get(pk=self.kept_id)
+        kept.document_type, kept.document_number = document
+        kept.version += 1
+        kept._history_user = by
+        kept.save(update_fields=["document_type", "document_number", "version"])
 
     def _tombstone(self, into: Beneficiary | None, by: User) -> None:
         merged = Beneficiary.objects.select_for_update().get(pk=self.merged_id)

@@ -79,6 +79,25 @@ class MergeTest(PersonasTestCase):
         self.assertEqual(self.again.merged_into, self.known)
         self.assertFalse(Beneficiary.objects.filter(legal_cases__beneficiary=self.again))
 
+    def test_the_identity_document_moves_when_only_the_merged_record_had_one(self) -> None:
+        self.again.document_type, self.again.document_number = "passport", "V123"
+        self.again.save_changes(by=self.field_a, seen_version=self.again.version)
+        merge = self._propose()
+        merge.approve(by=self.admin)
+        self.known.refresh_from_db()
+        self.assertEqual(self.known.document(), ("passport", "V123"))
+        merge.undo(by=self.supervisor_a)
+        self.known.refresh_from_db()
+        self.assertIsNone(self.known.document())
+
+    def test_a_merge_into_a_record_merged_since_is_refused(self) -> None:
+        merge = self._propose()
+        third = make_beneficiary(self.darien, self.field_a, family_names="Pérez")
+        later = PossibleDuplicate.objects.get(second=third, first=self.known)
+        PersonMerge.propose(later, kept=third, by=self.admin).approve(by=self.supervisor_a)
+        with self.assertRaisesMessage(ReviewRefused, "merged into another since"):
+            merge.approve(by=self.admin)
+
     def test_an_old_link_to_the_merged_record_leads_to_the_record_kept(self) -> None:
         self._propose().approve(by=self.admin)
         self.login(self.field_a)
