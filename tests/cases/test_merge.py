@@ -6,6 +6,7 @@ one step in both people's history, and can be undone until the period is locked.
 import datetime
 
 from django.urls import reverse
+from django.utils import translation
 
 from cases.models import AVRFamilyMember, Beneficiary, PersonMerge, PossibleDuplicate
 from iompanama.history import history_entries
@@ -42,6 +43,11 @@ class MergeTest(PersonasTestCase):
         case.submit(by=cls.field_a)
         case.approve(by=cls.supervisor_a)
         return case
+
+    def setUp(self) -> None:
+        # The refusals and steps are read in English, whatever an earlier test activated.
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
 
     def _propose(self, by=None) -> PersonMerge:
         return PersonMerge.propose(self.pair, kept=self.known, by=by or self.supervisor_a)
