@@ -136,8 +136,8 @@ class BeneficiaryQuerySet(SiteScopedQuerySet):
         site of the areas they work in (an area is the region of a site's province)."""
         if user.is_administrator:
             return self.current()
-        areas = Site.objects.filter(pk__in=user.site_ids, province__region__isnull=False)
-        in_their_areas = Q(site__province__region__in=areas.values("province__region"))
+        areas = user.sites.filter(province__region__isnull=False).values("province__region")
+        in_their_areas = Q(site__province__region__in=areas)
         visible = Q(pk__in=self.for_user(user).values("pk"))
         return (
             self.current().filter(visible | in_their_areas) if user.works_at_sites else self.none()
