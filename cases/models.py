@@ -899,7 +899,8 @@ class PossibleDuplicate(models.Model):
     def decide_different(self, *, by: User) -> None:
         self._decide(self.Decision.DIFFERENT, by)
 
-    def _decide(self, decision: str, by: User | None) -> None:
+    def _decide(self, decision: str, by: User) -> None:
+        """Record the decision unless someone decided first (InvalidTransition)."""
         changed = PossibleDuplicate.objects.filter(
             pk=self.pk, decision=self.Decision.PENDING
         ).update(decision=decision, decided_by=by, decided_at=timezone.now())
@@ -1007,6 +1008,7 @@ class PersonMerge(models.Model):
             return cls.objects.create(pair=pair, kept=kept, merged=merged, proposed_by=by)
 
     def steps(self) -> list[MergeStep]:
+        """Proposed, then approved or rejected, then perhaps undone: each by whom, when."""
         what = _("%(merged)s (no. %(merged_pk)s) merged into %(kept)s (no. %(kept_pk)s)") % {
             "merged": self.merged,
             "merged_pk": self.merged_id,
@@ -1015,9 +1017,8 @@ class PersonMerge(models.Model):
         }
         steps = [MergeStep(_("Merge proposed"), self.proposed_at, self.proposed_by, what)]
         if self.reviewed_at:
-            label = {
-                self.Status.REJECTED: _("Merge rejected"),
-            }.get(self.status, _("Merge approved"))
+            rejected = self.status == self.Status.REJECTED
+            label = _("Merge rejected") if rejected else _("Merge approved")
             steps.append(MergeStep(label, self.reviewed_at, self.reviewed_by, what))
         if self.undone_at:
             steps.append(MergeStep(_("Merge undone"), self.undone_at, self.undone_by, what))

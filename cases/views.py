@@ -102,6 +102,8 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "legal_cases": visible_cases[LegalOrientationCase],
         "avr_cases": visible_cases[AVRCase].select_related("principal"),
         "history": history_entries(person, steps=person.merge_steps()),
+        "to_decide": request.user.has_perm("iompanama.review_records")
+        and PossibleDuplicate.objects.for_user(request.user).involving(person).to_decide().exists(),
         "new_case_links": [
             (_("New legal case"), f"{LegalOrientationCase.create_url()}?beneficiary={person.pk}"),
             (_("New AVR case"), f"{AVRCase.create_url()}?principal={person.pk}"),

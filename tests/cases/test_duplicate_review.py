@@ -158,6 +158,14 @@ class DecisionTest(PersonasTestCase):
         self.namesake.refresh_from_db()
         self.assertIsNone(self.namesake.merged_into)  # not before a second person approves
 
+    def test_the_page_of_a_person_of_an_undecided_pair_sends_reviewers_to_decide(self) -> None:
+        self.login(self.supervisor_a)
+        self.assertContains(self.client.get(self.known.get_absolute_url()), 'id="to-decide"')
+        self._decide(self.supervisor_a, "different")
+        self.assertNotContains(self.client.get(self.known.get_absolute_url()), 'id="to-decide"')
+        self.login(self.field_a)
+        self.assertNotContains(self.client.get(self.namesake.get_absolute_url()), "to-decide")
+
     def test_field_staff_do_not_decide(self) -> None:
         self.assertEqual(self._decide(self.field_a, "different").status_code, 403)
         self.assertEqual(self.client.get(QUEUE).status_code, 403)
