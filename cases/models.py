@@ -975,6 +975,9 @@ class PersonMerge(models.Model):
 
     objects = PersonMergeQuerySet.as_manager()
 
+    # A merge no longer proposed nor in force: its merged record may be merged again.
+    ENDED = [Status.REJECTED, Status.UNDONE]
+
     # What names a person: each moves to the kept record.
     MOVED_ROWS = {
         "legal": (LegalOrientationCase, "beneficiary"),
@@ -1005,6 +1008,13 @@ class PersonMerge(models.Model):
         merged = pair.second if kept.pk == pair.first_id else pair.first
         with transaction.atomic():
             pair._decide(PossibleDuplicate.Decision.SAME, by)
+            if cls.objects.filter(merged=merged).exclude(status__in=cls.ENDED).exists():
+                raise ReviewRefused(
+                    _(
+                        "This record is already being merged into another: keep it, or decide "
+                        "once that merge is reviewed."
+                    )
+                )
             return cls.objects.create(pair=pair, kept=kept, merged=merged, proposed_by=by)
 
     def steps(self) -> list[MergeStep]:

@@ -218,6 +218,8 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except InvalidTransition:
         messages.error(request, _("Someone decided about these records meanwhile. Look again."))
+    except ReviewRefused as refusal:
+        messages.error(request, str(refusal))
     return redirect("cases:duplicate_queue")
 
 

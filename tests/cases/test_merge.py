@@ -104,6 +104,15 @@ class MergeTest(PersonasTestCase):
         with self.assertRaisesMessage(ReviewRefused, "merged into another since"):
             merge.approve(by=self.admin)
 
+    def test_a_record_is_merged_into_one_other_at_a_time(self) -> None:
+        self._propose()
+        third = make_beneficiary(self.darien, self.field_a, family_names="Pérez")
+        other_pair = PossibleDuplicate.objects.get(first=self.again, second=third)
+        with self.assertRaisesMessage(ReviewRefused, "already being merged"):
+            PersonMerge.propose(other_pair, kept=third, by=self.admin)
+        other_pair.refresh_from_db()
+        self.assertEqual(other_pair.decision, PossibleDuplicate.Decision.PENDING)
+
     def test_an_old_link_to_the_merged_record_leads_to_the_record_kept(self) -> None:
         self._propose().approve(by=self.admin)
         self.login(self.field_a)
