@@ -979,10 +979,12 @@ class PersonMerge(models.Model):
     ENDED = [Status.REJECTED, Status.UNDONE]
 
     # What names a person: each moves to the kept record.
+    # With the value each keeps of the person for the figures, and the person's field it is
+    # frozen from: a person moved is counted as the record they move to says.
     MOVED_ROWS = {
-        "legal": (LegalOrientationCase, "beneficiary"),
-        "avr": (AVRCase, "principal"),
-        "family": (AVRFamilyMember, "beneficiary"),
+        "legal": (LegalOrientationCase, "beneficiary", ("counted_sex", "sex")),
+        "avr": (AVRCase, "principal", ("counted_nationality", "nationality")),
+        "family": (AVRFamilyMember, "beneficiary", ("counted_nationality", "nationality")),
     }
 
     class Meta:
@@ -1126,7 +1128,7 @@ class PersonMerge(models.Model):
 
     def _rows_naming(self, person: Beneficiary, only: dict | None = None) -> dict[str, list]:
         rows = {}
-        for kind, (model, field) in self.MOVED_ROWS.items():
+        for kind, (model, field, _counted) in self.MOVED_ROWS.items():
             found = model.objects.select_for_update().filter(**{field: person})
             if only is not None:
                 found = found.filter(pk__in=only.get(kind, []))
@@ -1148,16 +1150,20 @@ class PersonMerge(models.Model):
         self, source: Beneficiary, target: Beneficiary, by: User, only: dict | None = None
     ) -> dict[str, list[int]]:
         """Each row naming `source` (those in `only`, when given) now names `target`, with a
-        version in each row's history, by `by`."""
+        version in each row's history, by `by`. What an approved row counts of the person is
+        frozen again from `target`: the merge is reviewed like the approval that froze it, and
+        one person counts the same in every row (not once as female and once as male)."""
         moved = {}
         for kind, rows in self._rows_naming(source, only).items():
-            model, field = self.MOVED_ROWS[kind]
-            fields = [field]
+            model, field, (counted, of_person) = self.MOVED_ROWS[kind]
+            fields = [field, counted]
             for row in rows:
                 setattr(row, field, target)
+                if getattr(row, counted):  # frozen at an approval: blank before any
+                    setattr(row, counted, getattr(target, of_person))
                 if hasattr(row, "version"):
                     row.version += 1
-                    fields = [field, "version"]
+                    fields = [field, counted, "version"]
             bulk_update_with_history(rows, model, fields, default_user=by)
             moved[kind] = [row.pk for row in rows]
         return moved

@@ -8,9 +8,15 @@ import datetime
 from django.urls import reverse
 from django.utils import translation
 
-from cases.models import AVRFamilyMember, Beneficiary, PersonMerge, PossibleDuplicate
+from cases.models import (
+    AVRFamilyMember,
+    Beneficiary,
+    LegalOrientationCase,
+    PersonMerge,
+    PossibleDuplicate,
+)
 from iompanama.history import history_entries
-from iompanama.models import PeriodLock, PeriodLocked, ReviewRefused
+from iompanama.models import PeriodLock, PeriodLocked, ReviewRefused, Sex
 from reports import figures
 from reports.figures import Period
 from tests.factories import make_avr_case, make_beneficiary, make_legal_case
@@ -63,6 +69,16 @@ class MergeTest(PersonasTestCase):
         self.assertEqual(self._people_counselled(), 2)
         merge.approve(by=self.admin)
         self.assertEqual(self._people_counselled(), 1)
+
+    def test_the_person_kept_is_counted_as_the_record_kept_says_in_every_case(self) -> None:
+        merge = self._propose()
+        # As if the second record said "male" when its case was approved.
+        LegalOrientationCase.objects.filter(pk=self.again_case.pk).update(counted_sex=Sex.MALE)
+        self.assertEqual(figures.legal_orientation(Q3)["by_sex"]["male"], 1)
+        merge.approve(by=self.admin)
+        counted = figures.legal_orientation(Q3)
+        self.assertEqual((counted["people"], counted["by_sex"]["female"]), (1, 1))
+        self.assertEqual(counted["by_sex"]["male"], 0)
 
     def test_the_person_who_proposed_it_may_not_approve_it(self) -> None:
         merge = self._propose()
