@@ -198,3 +198,21 @@ class DecisionTest(PersonasTestCase):
         with self.assertNumQueries(len(one)):
             response = self.client.get(QUEUE)
         self.assertEqual(len(response.context["pairs"]), 10)
+
+    def test_the_queue_costs_the_same_queries_for_one_merge_or_five(self) -> None:
+        PersonMerge.propose(self.pair, kept=self.known, by=self.supervisor_a)
+        self.login(self.admin)
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(QUEUE)
+        for number in range(4):
+            born = datetime.date(1970, 1, 1 + number)
+            for _twice in range(2):
+                make_beneficiary(self.darien, self.field_a, date_of_birth=born)
+            pair = PossibleDuplicate.objects.to_decide().get()
+            merge = PersonMerge.propose(pair, kept=pair.first, by=self.supervisor_a)
+            if number % 2:
+                merge.approve(by=self.admin)
+        with self.assertNumQueries(len(one)):
+            response = self.client.get(QUEUE)
+        self.assertEqual(len(response.context["proposed"]), 3)
+        self.assertEqual(len(response.context["in_force"]), 2)
