@@ -368,12 +368,11 @@ class Beneficiary(MadeOnce, Versioned):
         """The records merged into this one: their history is this person's history too."""
         return list(self.merged_records.all())
 
-    def merge_steps(self) -> list["MergeStep"]:
-        """Each merge this person was part of, as steps of their history."""
-        merges = PersonMerge.objects.involving(self).select_related(
-            "kept", "merged", "proposed_by", "reviewed_by", "undone_by"
-        )
-        return [step for merge in merges for step in merge.steps()]
+    def merge_steps(self) -> models.QuerySet["PersonMergeStep"]:
+        """The steps of each merge this person was part of: steps of their history too."""
+        return PersonMergeStep.objects.filter(
+            merge__in=PersonMerge.objects.involving(self)
+        ).select_related("by", "merge__kept", "merge__merged")
 
     def document(self) -> tuple[str, str] | None:
         return (self.document_type, self.document_number) if self.document_number else None
@@ -899,6 +898,12 @@ class PossibleDuplicate(models.Model):
     def decide_different(self, *, by: User) -> None:
         self._decide(self.Decision.DIFFERENT, by)
 
+    def _reopen(self) -> None:
+        """To decide again: a merge of the pair was rejected or undone."""
+        PossibleDuplicate.objects.filter(pk=self.pk).update(
+            decision=self.Decision.PENDING, decided_by=None, decided_at=None
+        )
+
     def _decide(self, decision: str, by: User) -> None:
         """Record the decision unless someone decided first (InvalidTransition)."""
         changed = PossibleDuplicate.objects.filter(
@@ -909,16 +914,6 @@ class PossibleDuplicate(models.Model):
         self.refresh_from_db()
 
 
-class MergeStep:
-    """A merge's step as the history of a person shows it, like a review step."""
-
-    def __init__(self, label: str, at, by: User, reason: str = "") -> None:
-        self.label, self.at, self.by, self.reason = label, at, by, reason
-
-    def __str__(self) -> str:
-        return str(self.label)
-
-
 class PersonMergeQuerySet(models.QuerySet):
     def for_user(self, user: User) -> "PersonMergeQuerySet":
         people = Beneficiary.objects.for_user(user)
@@ -927,23 +922,32 @@ class PersonMergeQuerySet(models.QuerySet):
     def involving(self, person: Beneficiary) -> "PersonMergeQuerySet":
         return self.filter(Q(kept=person) | Q(merged=person))
 
+    def with_steps(self) -> "PersonMergeQuerySet":
+        """Each merge's steps and their authors, read in one query for all the merges."""
+        steps = PersonMergeStep.objects.select_related("by")
+        return self.prefetch_related(models.Prefetch("steps", queryset=steps))
+
     def awaiting_review(self) -> "PersonMergeQuerySet":
-        return self.filter(status=PersonMerge.Status.PROPOSED).order_by("proposed_at", "pk")
+        """A merge, or the undo of one, that a second person has yet to review."""
+        waiting = [PersonMerge.Status.PROPOSED, PersonMerge.Status.UNDO_PROPOSED]
+        return self.filter(status__in=waiting).order_by("pk")
 
     def in_force(self) -> "PersonMergeQuerySet":
-        return self.filter(status=PersonMerge.Status.APPROVED).order_by("-reviewed_at", "-pk")
+        return self.filter(status=PersonMerge.Status.APPROVED).order_by("-pk")
 
 
 class PersonMerge(models.Model):
     """Two records of one person made one: every case and family membership of the merged
     record moves to the kept one, and the merged record stays as a tombstone pointing to it.
     A merge changes "distinct people", an approved figure: it is proposed by one person and
-    takes effect only when another approves it, never over a locked period, and can be undone
-    until the period of the cases it moved is locked."""
+    takes effect only when another approves it, never over a locked period. Its undo moves
+    the figure back, so it is reviewed the same way, until the period of the cases it moved is
+    locked. Each step is a row (`PersonMergeStep`)."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Awaiting review")
         APPROVED = "approved", _("Approved")
+        UNDO_PROPOSED = "undo", _("Undo awaiting review")
         REJECTED = "rejected", _("Rejected")
         UNDONE = "undone", _("Undone")
 
@@ -957,18 +961,6 @@ class PersonMerge(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
-    proposed_by = models.ForeignKey(
-        User, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
-    )
-    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
-    reviewed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    undone_at = models.DateTimeField(null=True, blank=True)
     # The rows the merge moved, by kind ("legal", "avr", "family"), and whether the identity
     # document moved ("document"): what an undo moves back.
     moved = models.JSONField(default=dict, blank=True)
@@ -978,9 +970,9 @@ class PersonMerge(models.Model):
     # A merge no longer proposed nor in force: its merged record may be merged again.
     ENDED = [Status.REJECTED, Status.UNDONE]
 
-    # What names a person: each moves to the kept record.
-    # With the value each keeps of the person for the figures, and the person's field it is
-    # frozen from: a person moved is counted as the record they move to says.
+    # What names a person: each moves to the kept record. With the value each keeps of the
+    # person for the figures, and the person's field it is frozen from: a person moved is
+    # counted as the record they move to says.
     MOVED_ROWS = {
         "legal": (LegalOrientationCase, "beneficiary", ("counted_sex", "sex")),
         "avr": (AVRCase, "principal", ("counted_nationality", "nationality")),
@@ -988,15 +980,15 @@ class PersonMerge(models.Model):
     }
 
     class Meta:
-        ordering = ["-proposed_at", "-pk"]
+        ordering = ["-pk"]
         verbose_name = _("merge of two records of a person")
         verbose_name_plural = _("merges of records of a person")
         constraints = [
             models.CheckConstraint(condition=~Q(kept=F("merged")), name="merge_of_two_records"),
-            # A record is merged once at a time: proposed or in force.
+            # A record is merged once at a time: proposed, in force, or its undo proposed.
             models.UniqueConstraint(
                 fields=["merged"],
-                condition=Q(status__in=["proposed", "approved"]),
+                condition=Q(status__in=["proposed", "approved", "undo"]),
                 name="record_merged_once",
             ),
         ]
@@ -1017,24 +1009,14 @@ class PersonMerge(models.Model):
                         "once that merge is reviewed."
                     )
                 )
-            return cls.objects.create(pair=pair, kept=kept, merged=merged, proposed_by=by)
+            merge = cls.objects.create(pair=pair, kept=kept, merged=merged)
+            merge._step(PersonMergeStep.Action.PROPOSED, by)
+        return merge
 
-    def steps(self) -> list[MergeStep]:
-        """Proposed, then approved or rejected, then perhaps undone: each by whom, when."""
-        what = _("%(merged)s (no. %(merged_pk)s) merged into %(kept)s (no. %(kept_pk)s)") % {
-            "merged": self.merged,
-            "merged_pk": self.merged_id,
-            "kept": self.kept,
-            "kept_pk": self.kept_id,
-        }
-        steps = [MergeStep(_("Merge proposed"), self.proposed_at, self.proposed_by, what)]
-        if self.reviewed_at:
-            rejected = self.status == self.Status.REJECTED
-            label = _("Merge rejected") if rejected else _("Merge approved")
-            steps.append(MergeStep(label, self.reviewed_at, self.reviewed_by, what))
-        if self.undone_at:
-            steps.append(MergeStep(_("Merge undone"), self.undone_at, self.undone_by, what))
-        return steps
+    def last_step(self) -> "PersonMergeStep":
+        """The latest step: who asked for what awaits review, or who approved what is in force
+        (read from the prefetched steps when `with_steps` read them)."""
+        return list(self.steps.all())[-1]
 
     def may_review(self, user: User) -> bool:
         """Supervisors and administrators who see both records review, and undo, a merge."""
@@ -1043,88 +1025,116 @@ class PersonMerge(models.Model):
         )
 
     def review_refusal(self, user: User) -> str | None:
-        """Why this person may not approve or reject the merge now; None if they may."""
+        """Why this person may not approve or reject the merge, or its undo, now; None if
+        they may. Four eyes: not the person who asked for it."""
         if not self.may_review(user):
             return _("You do not review the people of these sites.")
-        if self.status != self.Status.PROPOSED:
+        if self.status not in (self.Status.PROPOSED, self.Status.UNDO_PROPOSED):
             return _("Someone else reviewed it first.")
-        if self.proposed_by_id == user.pk:
+        if self.last_step().by_id == user.pk:
+            if self.status == self.Status.UNDO_PROPOSED:
+                return _("You asked for this undo: another person must review it.")
             return _("You proposed this merge: another person must review it.")
-        if self.kept.merged_into_id or self.merged.merged_into_id:
+        if self.status == self.Status.PROPOSED and (
+            self.kept.merged_into_id or self.merged.merged_into_id
+        ):
             return _("One of the two records was merged into another since: reject this merge.")
-        return None
+        return self._undo_refusal() if self.status == self.Status.UNDO_PROPOSED else None
 
     def undo_refusal(self, user: User) -> str | None:
+        """Why this person may not ask for the undo of the merge now; None if they may."""
         if not self.may_review(user):
             return _("You do not review the people of these sites.")
         if self.status != self.Status.APPROVED:
             return _("Only a merge in force can be undone.")
+        return self._undo_refusal()
+
+    def _undo_refusal(self) -> str | None:
         if self.kept.merged_into_id:
             return _("The record kept was merged into another since: undo that merge first.")
         return None
 
     def approve(self, *, by: User) -> None:
-        """Move every row that names the merged record to the kept one, and leave the merged
-        record as a tombstone; refused over a locked period, whose published count of distinct
-        people it would change."""
+        """Let what awaits review take effect: the merge, or its undo."""
         with transaction.atomic():
             current = PersonMerge.objects.select_for_update().get(pk=self.pk)
             refusal = current.review_refusal(by)
             if refusal:
                 raise ReviewRefused(refusal)
-            shared = AVRCase.objects.involving(self.kept).filter(
-                pk__in=AVRCase.objects.involving(self.merged).values("pk")
-            )
-            if shared.exists():
-                raise ReviewRefused(
-                    _("Both records are in the same return case: correct the case first.")
-                )
-            current._refuse_if_locked(current._rows_naming(self.merged))
-            current.moved = current._move(self.merged, self.kept, by)
-            current._tombstone(self.kept, by)
-            # The identity document moves too when only the merged record had one.
-            if current.merged.document() and not current.kept.document():
-                current._set_document(current.merged.document(), by)
-                current.moved["document"] = True
-            current.status = self.Status.APPROVED
-            current.reviewed_by, current.reviewed_at = by, timezone.now()
-            current.save()
+            if current.status == self.Status.PROPOSED:
+                current._merge(by)
+            else:
+                current._undo(by)
         self.refresh_from_db()
 
     def reject(self, *, by: User) -> None:
-        """The two records stay apart, and the pair is to be decided again."""
+        """A merge rejected leaves the two records apart, and the pair to decide again; an
+        undo rejected leaves the merge in force."""
         with transaction.atomic():
             current = PersonMerge.objects.select_for_update().get(pk=self.pk)
             refusal = current.review_refusal(by)
             if refusal:
                 raise ReviewRefused(refusal)
-            current.status = self.Status.REJECTED
-            current.reviewed_by, current.reviewed_at = by, timezone.now()
-            current.save()
-            PossibleDuplicate.objects.filter(pk=self.pair_id).update(
-                decision=PossibleDuplicate.Decision.PENDING, decided_by=None, decided_at=None
-            )
+            if current.status == self.Status.PROPOSED:
+                current.status = self.Status.REJECTED
+                current._step(PersonMergeStep.Action.REJECTED, by)
+                current.pair._reopen()
+            else:
+                current.status = self.Status.APPROVED
+                current._step(PersonMergeStep.Action.UNDO_REJECTED, by)
+            current.save(update_fields=["status"])
         self.refresh_from_db()
 
-    def undo(self, *, by: User) -> None:
-        """Move back what the merge moved, until the period of those cases is locked."""
+    def propose_undo(self, *, by: User) -> None:
+        """Ask for the merge to be undone: it is, when another person approves."""
         with transaction.atomic():
             current = PersonMerge.objects.select_for_update().get(pk=self.pk)
             refusal = current.undo_refusal(by)
             if refusal:
                 raise ReviewRefused(refusal)
             current._refuse_if_locked(current._rows_naming(self.kept, only=current.moved))
-            current._move(self.kept, self.merged, by, only=current.moved)
-            current._tombstone(None, by)
-            if current.moved.get("document") and current.kept.document() == self.merged.document():
-                current._set_document(("", ""), by)
-            current.status = self.Status.UNDONE
-            current.undone_by, current.undone_at = by, timezone.now()
-            current.save()
-            PossibleDuplicate.objects.filter(pk=self.pair_id).update(
-                decision=PossibleDuplicate.Decision.PENDING, decided_by=None, decided_at=None
-            )
+            current.status = self.Status.UNDO_PROPOSED
+            current.save(update_fields=["status"])
+            current._step(PersonMergeStep.Action.UNDO_PROPOSED, by)
         self.refresh_from_db()
+
+    def _merge(self, by: User) -> None:
+        """Move every row that names the merged record to the kept one, and leave the merged
+        record as a tombstone; refused over a locked period, whose published count of distinct
+        people it would change."""
+        shared = AVRCase.objects.involving(self.kept).filter(
+            pk__in=AVRCase.objects.involving(self.merged).values("pk")
+        )
+        if shared.exists():
+            raise ReviewRefused(
+                _("Both records are in the same return case: correct the case first.")
+            )
+        self._refuse_if_locked(self._rows_naming(self.merged))
+        self.moved = self._move(self.merged, self.kept, by)
+        self._tombstone(self.kept, by)
+        # The identity document moves too when only the merged record had one.
+        if self.merged.document() and not self.kept.document():
+            self._set_document(self.merged.document(), by)
+            self.moved["document"] = True
+        self.status = self.Status.APPROVED
+        self.save(update_fields=["moved", "status"])
+        self._step(PersonMergeStep.Action.APPROVED, by)
+
+    def _undo(self, by: User) -> None:
+        """Move back what the merge moved, until the period of those cases is locked."""
+        self._refuse_if_locked(self._rows_naming(self.kept, only=self.moved))
+        self._move(self.kept, self.merged, by, only=self.moved)
+        self._tombstone(None, by)
+        self.kept.refresh_from_db()
+        if self.moved.get("document") and self.kept.document() == self.merged.document():
+            self._set_document(("", ""), by)
+        self.status = self.Status.UNDONE
+        self.save(update_fields=["status"])
+        self._step(PersonMergeStep.Action.UNDONE, by)
+        self.pair._reopen()
+
+    def _step(self, action: str, by: User) -> None:
+        PersonMergeStep.objects.create(merge=self, action=action, by=by)
 
     def _rows_naming(self, person: Beneficiary, only: dict | None = None) -> dict[str, list]:
         rows = {}
@@ -1181,3 +1191,40 @@ class PersonMerge(models.Model):
         merged.version += 1
         merged._history_user = by
         merged.save(update_fields=["merged_into", "version"])
+
+
+class PersonMergeStep(models.Model):
+    """One step of a merge: proposed, approved, rejected, its undo proposed, rejected or
+    done; by whom and when. Read by the four-eyes rule and shown in both people's history."""
+
+    class Action(models.TextChoices):
+        PROPOSED = "proposed", _("Merge proposed")
+        APPROVED = "approved", _("Merge approved")
+        REJECTED = "rejected", _("Merge rejected")
+        UNDO_PROPOSED = "undo_proposed", _("Undo of the merge proposed")
+        UNDO_REJECTED = "undo_rejected", _("Undo of the merge rejected")
+        UNDONE = "undone", _("Merge undone")
+
+    merge = models.ForeignKey(PersonMerge, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("step"), max_length=20, choices=Action.choices)
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("step of a merge")
+        verbose_name_plural = _("steps of merges")
+
+    def __str__(self) -> str:
+        return str(self.get_action_display())
+
+    @property
+    def reason(self) -> str:
+        """What the step was about, as a review step's reason is shown in a history."""
+        merge = self.merge
+        return _("%(merged)s (no. %(merged_pk)s) merged into %(kept)s (no. %(kept_pk)s)") % {
+            "merged": merge.merged,
+            "merged_pk": merge.merged_id,
+            "kept": merge.kept,
+            "kept_pk": merge.kept_id,
+        }

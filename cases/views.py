@@ -176,16 +176,19 @@ PAIRS_SHOWN = 50  # at a time, oldest first: each is decided on its own
 
 
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
-    """Pairs of records that may be one person, to decide; merges proposed, for a second
-    person to review; and merges in force, which can be undone until their period is locked."""
+    """Pairs of records that may be one person, to decide; merges and undos proposed, for a
+    second person to review; and merges in force, whose undo can be asked for until their
+    period is locked."""
     require_duplicate_review(request.user)
     pairs = (
         PossibleDuplicate.objects.for_user(request.user)
         .to_decide()
         .select_related("first__site", "second__site")
     )
-    merges = PersonMerge.objects.for_user(request.user).select_related(
-        "kept__site", "merged__site", "proposed_by", "reviewed_by"
+    merges = (
+        PersonMerge.objects.for_user(request.user)
+        .select_related("kept__site", "merged__site")
+        .with_steps()
     )
     ctx = {
         "pairs": pairs[:PAIRS_SHOWN],
@@ -237,17 +240,19 @@ def _merge_step(request: HttpRequest, pk: int, action: str, done: str) -> HttpRe
 
 @require_POST
 def merge_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _merge_step(request, pk, "approve", _("Merge approved: the two records are one."))
+    return _merge_step(request, pk, "approve", _("Approved: it has taken effect."))
 
 
 @require_POST
 def merge_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _merge_step(request, pk, "reject", _("Merge rejected: the pair is to decide again."))
+    return _merge_step(request, pk, "reject", _("Rejected: nothing has changed."))
 
 
 @require_POST
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    return _merge_step(request, pk, "undo", _("Merge undone: the two records are apart again."))
+    return _merge_step(
+        request, pk, "propose_undo", _("Undo proposed: it takes effect when another approves it.")
+    )
 
 
 legal = RecordPages(

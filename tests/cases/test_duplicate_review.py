@@ -5,6 +5,7 @@ The pairs are found when a person is registered, edited or imported, by the docu
 close names with a birth that fits (the same date, or estimated ages within a tolerance)."""
 
 import datetime
+import itertools
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -200,19 +201,25 @@ class DecisionTest(PersonasTestCase):
         self.assertEqual(len(response.context["pairs"]), 10)
 
     def test_the_queue_costs_the_same_queries_for_one_merge_or_five(self) -> None:
-        PersonMerge.propose(self.pair, kept=self.known, by=self.supervisor_a)
+        days = itertools.count()
+
+        def merges(count: int) -> None:
+            """`count` merges proposed and as many in force, each of its own pair."""
+            for number in range(2 * count):
+                born = datetime.date(1970, 1, 1) + datetime.timedelta(days=next(days))
+                for _twice in range(2):
+                    make_beneficiary(self.darien, self.field_a, date_of_birth=born)
+                pair = PossibleDuplicate.objects.to_decide().exclude(pk=self.pair.pk).get()
+                merge = PersonMerge.propose(pair, kept=pair.first, by=self.supervisor_a)
+                if number % 2:
+                    merge.approve(by=self.admin)
+
+        merges(1)
         self.login(self.admin)
         with CaptureQueriesContext(connection) as one:
             self.client.get(QUEUE)
-        for number in range(4):
-            born = datetime.date(1970, 1, 1 + number)
-            for _twice in range(2):
-                make_beneficiary(self.darien, self.field_a, date_of_birth=born)
-            pair = PossibleDuplicate.objects.to_decide().get()
-            merge = PersonMerge.propose(pair, kept=pair.first, by=self.supervisor_a)
-            if number % 2:
-                merge.approve(by=self.admin)
+        merges(4)
         with self.assertNumQueries(len(one)):
             response = self.client.get(QUEUE)
-        self.assertEqual(len(response.context["proposed"]), 3)
-        self.assertEqual(len(response.context["in_force"]), 2)
+        self.assertEqual(len(response.context["proposed"]), 5)
+        self.assertEqual(len(response.context["in_force"]), 5)

@@ -108,7 +108,7 @@ class MergeTest(PersonasTestCase):
         merge.approve(by=self.admin)
         self.known.refresh_from_db()
         self.assertEqual(self.known.document(), ("passport", "V123"))
-        merge.undo(by=self.supervisor_a)
+        self._undo(merge)
         self.known.refresh_from_db()
         self.assertIsNone(self.known.document())
 
@@ -165,10 +165,41 @@ class MergeTest(PersonasTestCase):
         self.assertEqual(self.again_case.beneficiary, self.again)
         self.assertEqual(self._people_counselled(), 2)
 
+    def _undo(self, merge: PersonMerge) -> None:
+        merge.propose_undo(by=self.supervisor_a)
+        merge.approve(by=self.admin)
+
+    def test_an_undo_awaiting_review_leaves_the_figures_until_another_person_approves_it(
+        self,
+    ) -> None:
+        merge = self._propose()
+        merge.approve(by=self.admin)
+        merge.propose_undo(by=self.supervisor_a)
+        self.assertEqual(self._people_counselled(), 1)
+        with self.assertRaisesMessage(ReviewRefused, "You asked for this undo"):
+            merge.approve(by=self.supervisor_a)
+        merge.reject(by=self.admin)
+        self.assertEqual(merge.status, PersonMerge.Status.APPROVED)
+        merge.propose_undo(by=self.supervisor_a)
+        merge.approve(by=self.admin)
+        self.assertEqual(self._people_counselled(), 2)
+        steps = [str(step) for step in self.known.merge_steps()]
+        self.assertEqual(
+            steps,
+            [
+                "Merge proposed",
+                "Merge approved",
+                "Undo of the merge proposed",
+                "Undo of the merge rejected",
+                "Undo of the merge proposed",
+                "Merge undone",
+            ],
+        )
+
     def test_undo_moves_every_row_back_until_the_period_is_locked(self) -> None:
         merge = self._propose()
         merge.approve(by=self.admin)
-        merge.undo(by=self.supervisor_a)
+        self._undo(merge)
         self.again.refresh_from_db()
         self.again_case.refresh_from_db()
         self.assertIsNone(self.again.merged_into)
@@ -180,7 +211,16 @@ class MergeTest(PersonasTestCase):
         merge.approve(by=self.admin)
         PeriodLock.lock(Q3.start, Q3.end, factsheet="Q3 2023", by=self.admin)
         with self.assertRaisesMessage(PeriodLocked, "Q3 2023"):
-            merge.undo(by=self.supervisor_a)
+            merge.propose_undo(by=self.supervisor_a)
+        self.assertEqual(self._people_counselled(), 1)
+
+    def test_an_undo_proposed_before_the_lock_is_refused_after_it(self) -> None:
+        merge = self._propose()
+        merge.approve(by=self.admin)
+        merge.propose_undo(by=self.supervisor_a)
+        PeriodLock.lock(Q3.start, Q3.end, factsheet="Q3 2023", by=self.admin)
+        with self.assertRaisesMessage(PeriodLocked, "Q3 2023"):
+            merge.approve(by=self.admin)
         self.assertEqual(self._people_counselled(), 1)
 
     def test_two_records_in_one_return_case_are_not_merged(self) -> None:
@@ -197,7 +237,7 @@ class MergeTest(PersonasTestCase):
         queue = self.client.get(reverse("cases:duplicate_queue"))
         self.assertEqual(list(queue.context["proposed"]), [merge])
         response = self.client.post(reverse("cases:merge_reject", args=[merge.pk]), follow=True)
-        self.assertContains(response, "Merge rejected")
+        self.assertContains(response, "Rejected: nothing has changed.")
         self.assertEqual(PossibleDuplicate.objects.to_decide().get(), self.pair)
 
         merge = self._propose(by=self.admin)
@@ -205,6 +245,12 @@ class MergeTest(PersonasTestCase):
         merge.refresh_from_db()
         self.assertEqual(merge.status, PersonMerge.Status.APPROVED)
         self.client.post(reverse("cases:merge_undo", args=[merge.pk]))
+        merge.refresh_from_db()
+        self.assertEqual(merge.status, PersonMerge.Status.UNDO_PROPOSED)
+        queue = self.client.get(reverse("cases:duplicate_queue"))
+        self.assertEqual(list(queue.context["proposed"]), [merge])
+        self.login(self.admin)
+        self.client.post(reverse("cases:merge_approve", args=[merge.pk]))
         merge.refresh_from_db()
         self.assertEqual(merge.status, PersonMerge.Status.UNDONE)
 
