@@ -60,6 +60,38 @@ def add_demo_cases(users: dict[str, User], rng: random.Random) -> None:
             ]
             for case in cases:
                 _review(case, author, reviewer, week)
+    _registered_twice(users["campo.darien"], reviewer)
+
+
+def _registered_twice(author: User, reviewer: User) -> None:
+    """A migrant registered at ETRM Lajas Blancas and, months later, again at the Darién
+    sub-office with a family name missing, each time counselled: the possible duplicate a
+    supervisor decides in the demo, and a merge another person approves."""
+    opened = timezone.localdate() - datetime.timedelta(days=120)
+    for code, family_names in [
+        ("etrm-lajas-blancas", "Rondón Márquez"),
+        ("suboficina-darien", "Rondón"),
+    ]:
+        person = Beneficiary(
+            site=Site.objects.get(code=code),
+            given_names="Yelitza",
+            family_names=family_names,
+            sex=Sex.FEMALE,
+            date_of_birth=datetime.date(1988, 3, 14),
+            nationality="VE",
+            residence_country="VE",
+            consent_given=True,
+            consent_date=opened,
+            consent_taken_by=author,
+        )
+        person.register(by=author)
+        case = LegalOrientationCase(
+            site=person.site, beneficiary=person, opened_on=opened, topic_migration=True
+        )
+        case.create(by=author)
+        case.sessions.create(date=opened, counsellor=COUNSELLORS[0], topic_migration=True)
+        _review(case, author, reviewer, week=6)
+        opened += datetime.timedelta(days=60)
 
 
 def _person(rng: random.Random, author: User, site: Site, **fields) -> Beneficiary:

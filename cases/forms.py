@@ -13,6 +13,7 @@ from cases.models import (
     CounsellingSession,
     LegalOrientationCase,
     LegalTopics,
+    PossibleDuplicate,
 )
 from iompanama.forms import (
     DateInput,
@@ -44,7 +45,7 @@ class PersonSelect(forms.Select):
         search = {
             "data-person-search": reverse_lazy("cases:people_search"),
             "data-placeholder": _("Type part of a name or document"),
-            "data-no-results": _("Nobody of your sites matches."),
+            "data-no-results": _("Nobody of your area matches."),
         }
         super().__init__(search | (attrs or {}))
 
@@ -60,10 +61,10 @@ class PersonSelect(forms.Select):
 
 
 def _offer_people(field: forms.ModelChoiceField, user: User) -> None:
-    """The people of the person's sites, told apart by more than their names, found by typing."""
+    """The people of the person's areas, told apart by more than their names, found by typing."""
     # Tom Select labels its own input; the select it hides keeps a name of its own too.
     field.widget = PersonSelect({"aria-label": field.label})
-    field.queryset = Beneficiary.objects.for_user(user)
+    field.queryset = Beneficiary.objects.nameable_by(user)
     field.label_from_instance = Beneficiary.choice_label
 
 
@@ -129,6 +130,8 @@ class BeneficiaryForm(RecordForm):
             given_names=cleaned.get("given_names", ""),
             family_names=cleaned.get("family_names", ""),
             date_of_birth=cleaned.get("date_of_birth"),
+            estimated_age=cleaned.get("estimated_age"),
+            consent_date=cleaned.get("consent_date"),
             nationality=cleaned.get("nationality", ""),
             document_type=cleaned.get("document_type", ""),
             document_number=cleaned.get("document_number", ""),
@@ -144,7 +147,8 @@ class BeneficiaryForm(RecordForm):
                 "not_a_duplicate",
                 _(
                     "This person may already be registered. Open the record shown to check it, "
-                    "or tick this box if it is a different person."
+                    "or tick this box if it is a different person: a supervisor will then "
+                    "decide whether the two records are one person."
                 ),
             )
 
@@ -345,3 +349,23 @@ FamilyMemberFormSet = forms.inlineformset_factory(
     formset=BaseFamilyFormSet,
     extra=0,
 )
+
+
+class DuplicateDecisionForm(forms.Form):
+    """Different people, or the same person keeping one of the two records."""
+
+    DIFFERENT = "different"
+    decision = forms.ChoiceField(choices=[])
+
+    def __init__(self, data, *, pair: PossibleDuplicate) -> None:
+        super().__init__(data)
+        self.pair = pair
+        self.fields["decision"].choices = [
+            (self.DIFFERENT, _("Different people")),
+            *((str(person.pk), person) for person in (pair.first, pair.second)),
+        ]
+
+    def kept(self) -> Beneficiary | None:
+        """The record to keep, when the decision is that both are one person."""
+        chosen = self.cleaned_data["decision"]
+        return None if chosen == self.DIFFERENT else self.pair.person(int(chosen))

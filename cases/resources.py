@@ -4,6 +4,7 @@ already registered (or of another row) shown as a warning, as the form warns of 
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,6 +118,9 @@ class BeneficiaryResource(SiteRowsResource):
         super().__init__(user)
         # New people with a date of birth, by their line in the file: checked for duplicates.
         self._new_people: list[tuple[int, Beneficiary]] = []
+        # Everyone written, with a date of birth or an estimated age: proposed as pairs for a
+        # supervisor to decide, as a registration or an edit by form is.
+        self._written: list[Beneficiary] = []
 
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         super().after_init_instance(instance, new, row, **kwargs)
@@ -147,13 +151,16 @@ class BeneficiaryResource(SiteRowsResource):
         super().before_save_instance(instance, row, **kwargs)
         if not instance.pk and instance.date_of_birth:
             self._new_people.append((kwargs["row_number"] + 1, instance))
+        self._written.append(instance)
 
     def _updated_fields(self) -> list[str]:
-        return [*super()._updated_fields(), "name_key", "sort_key"]
+        return [*super()._updated_fields(), "name_key", "sort_key", "birth_year"]
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         self.warnings.extend(self._likely_duplicates())
+        # Written: a check without a transaction writes nothing.
+        Beneficiary.propose_duplicates([person for person in self._written if person.pk])
 
     def _likely_duplicates(self) -> list[str]:
         """The new people with the names and date of birth of someone of the same site:
@@ -203,8 +210,9 @@ def _identity(person: Beneficiary) -> tuple:
 
 
 class PersonWidget(widgets.Widget):
-    """A beneficiary of the importer's sites, by their external ID or the system's number
-    (#123, on their page)."""
+    """A beneficiary the importer may name on a case (see `nameable_by`), by their external ID
+    or the system's number (#123, on their page); those of a record merged into another find
+    the record kept."""
 
     user: User | None = None
 
@@ -214,21 +222,41 @@ class PersonWidget(widgets.Widget):
 
     def load(self, keys: set[str]) -> None:
         """The people the file names, and only those, read once per file: the cost of an
-        import depends on the file, not on how many people the importer's sites serve."""
+        import depends on the file, not on how many people the importer's sites serve. A key
+        of a record merged into another names the record kept."""
         numbers = sorted(int(key[1:]) for key in keys if key[:1] == "#" and key[1:].isdigit())
         external = sorted(key for key in keys if key[:1] != "#")
         # What the cases' names, rules and counted values read of a person.
-        people = Beneficiary.objects.for_user(self.user).only(
-            "site_id", "external_id", "given_names", "family_names", "sex", "nationality"
+        nameable = (
+            Beneficiary.objects.nameable_by(self.user)
+            .select_related("site__province")
+            .only(
+                "external_id",
+                "given_names",
+                "family_names",
+                "merged_into",
+                "sex",
+                "nationality",
+                "site__province__region",
+            )
         )
         self._people = {}
-        for start in range(0, len(external), KEYS_PER_QUERY):
-            chunk = external[start : start + KEYS_PER_QUERY]
-            for person in people.filter(external_id__in=chunk):
-                self._people[person.external_id] = person
-        for start in range(0, len(numbers), KEYS_PER_QUERY):
-            for person in people.filter(pk__in=numbers[start : start + KEYS_PER_QUERY]):
+        for start in range(0, max(len(external), len(numbers)), KEYS_PER_QUERY):
+            named = Q(external_id__in=external[start : start + KEYS_PER_QUERY]) | Q(
+                pk__in=numbers[start : start + KEYS_PER_QUERY]
+            )
+            for person in nameable.filter(named):
                 self._people[f"#{person.pk}"] = person
+                if person.external_id:
+                    self._people[person.external_id] = person
+            tombstones = Beneficiary.objects.filter(named, merged_into__in=nameable.values("pk"))
+            kept = nameable.in_bulk(tombstones.values_list("merged_into", flat=True))
+            for pk, external_id, kept_pk in tombstones.values_list(
+                "pk", "external_id", "merged_into"
+            ):
+                for key in (f"#{pk}", external_id):
+                    if key:
+                        self._people.setdefault(key, kept[kept_pk])
 
     def people(self) -> dict[str, Beneficiary]:
         return self._people

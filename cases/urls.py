@@ -20,6 +20,11 @@ urlpatterns = [
     path("beneficiaries/search/", views.people_search, name="people_search"),
     path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),
+    path("duplicates/", views.duplicate_queue, name="duplicate_queue"),
+    path("duplicates/<int:pk>/decide/", views.duplicate_decide, name="duplicate_decide"),
+    path("merges/<int:pk>/approve/", views.merge_approve, name="merge_approve"),
+    path("merges/<int:pk>/reject/", views.merge_reject, name="merge_reject"),
+    path("merges/<int:pk>/undo/", views.merge_undo, name="merge_undo"),
     *views.legal.urls("legal"),
     *views.avr.urls("avr"),
 ]

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cases.forms import (
     AVRCaseFilterForm,
@@ -11,22 +12,36 @@ from cases.forms import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
     CounsellingSessionFormSet,
+    DuplicateDecisionForm,
     FamilyMemberFormSet,
     LegalOrientationCaseFilterForm,
     LegalOrientationCaseForm,
 )
-from cases.models import AVRCase, Beneficiary, LegalOrientationCase
+from cases.models import (
+    AVRCase,
+    Beneficiary,
+    LegalOrientationCase,
+    PersonMerge,
+    PossibleDuplicate,
+)
 from cases.resources import AVRCaseResource, BeneficiaryResource, LegalCaseResource
 from iompanama import records, transfers
 from iompanama.access import (
     get_record_for_user,
     may_enter_records,
     may_import,
+    require_duplicate_review,
     require_record_entry,
     require_record_viewing,
 )
 from iompanama.history import history_entries
-from iompanama.models import PersonalDataAccess, StaleRecord
+from iompanama.models import (
+    InvalidTransition,
+    PeriodLocked,
+    PersonalDataAccess,
+    ReviewRefused,
+    StaleRecord,
+)
 from iompanama.records import RecordPages
 
 
@@ -35,10 +50,11 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
     form, people = transfers.filtered_records(request, Beneficiary, BeneficiaryFilterForm)
     ctx = {
         "form": form,
-        **records.paginate(request, people.select_related("site")),
+        **records.paginate(request, people.current().select_related("site")),
         "may_create": may_enter_records(request.user, Beneficiary),
         "may_export": request.user.is_administrator,
         "may_import": may_import(request.user, Beneficiary),
+        "may_review_duplicates": request.user.has_perm("iompanama.review_records"),
     }
     return render(request, "cases/beneficiary_list.html", ctx)
 
@@ -47,11 +63,11 @@ PEOPLE_FOUND = 20  # at a time: enough to choose from on a phone screen
 
 
 def people_search(request: HttpRequest) -> JsonResponse:
-    """The people of the person's sites whose names or document contain what was typed, for
-    the person picker of the case forms."""
+    """The people the person may name on a case whose names or document contain what was
+    typed, for the person picker of the case forms."""
     require_record_viewing(request.user, Beneficiary)
     text = request.GET.get("q", "").strip()[:100]
-    people = Beneficiary.objects.for_user(request.user).search(text) if len(text) >= 2 else []
+    people = Beneficiary.objects.nameable_by(request.user).search(text) if len(text) >= 2 else []
     results = [
         {"value": person.pk, "text": person.choice_label()} for person in people[:PEOPLE_FOUND]
     ]
@@ -74,6 +90,14 @@ def beneficiary_import_template(request: HttpRequest) -> HttpResponse:
 
 def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_record_for_user(request.user, Beneficiary, pk)
+    if person.merged_into_id:
+        # A tombstone: old links and exported numbers lead to the record kept.
+        messages.info(
+            request,
+            _("Record no. %(number)s was merged into this one: they are the same person.")
+            % {"number": person.pk},
+        )
+        return redirect(person.merged_into)
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, person)
     visible_cases = {
         model: model.objects.for_user(request.user).involving(person).select_related("site")
@@ -84,7 +108,9 @@ def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": person.may_edit(request.user),
         "legal_cases": visible_cases[LegalOrientationCase],
         "avr_cases": visible_cases[AVRCase].select_related("principal"),
-        "history": history_entries(person),
+        "history": history_entries(person, steps=person.merge_steps()),
+        "to_decide": request.user.has_perm("iompanama.review_records")
+        and PossibleDuplicate.objects.for_user(request.user).involving(person).to_decide().exists(),
         "new_case_links": [
             (_("New legal case"), f"{LegalOrientationCase.create_url()}?beneficiary={person.pk}"),
             (_("New AVR case"), f"{AVRCase.create_url()}?principal={person.pk}"),
@@ -140,9 +166,100 @@ def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
             records.refuse_stale_save(request)
         else:
             messages.success(request, _("Saved."))
+            if PossibleDuplicate.objects.involving(person).to_decide().exists():
+                messages.warning(
+                    request,
+                    _(
+                        "This person may be the same person as another record: a supervisor "
+                        "will decide in the possible duplicates."
+                    ),
+                )
             return redirect(person)
     ctx = {"form": form, "title": _("Edit: %(person)s") % {"person": person}}
     return render(request, "cases/beneficiary_form.html", ctx)
+
+
+PAIRS_SHOWN = 50  # at a time, oldest first: each is decided on its own
+
+
+def duplicate_queue(request: HttpRequest) -> HttpResponse:
+    """Pairs of records that may be one person, to decide; merges and undos proposed, for a
+    second person to review; and merges in force, whose undo can be asked for until their
+    period is locked."""
+    require_duplicate_review(request.user)
+    pairs = (
+        PossibleDuplicate.objects.for_user(request.user)
+        .to_decide()
+        .select_related("first__site", "second__site")
+    )
+    merges = (
+        PersonMerge.objects.for_user(request.user)
+        .select_related("kept__site", "merged__site")
+        .with_steps()
+    )
+    ctx = {
+        "pairs": pairs[:PAIRS_SHOWN],
+        "pairs_waiting": pairs.count(),
+        "proposed": merges.awaiting_review(),
+        "in_force": merges.in_force()[:PAIRS_SHOWN],
+    }
+    return render(request, "cases/duplicate_queue.html", ctx)
+
+
+@require_POST
+def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_duplicate_review(request.user)
+    pair = get_record_for_user(request.user, PossibleDuplicate, pk, to="review")
+    form = DuplicateDecisionForm(request.POST, pair=pair)
+    if not form.is_valid():
+        messages.error(request, _("Choose: different people, or which record to keep."))
+        return redirect("cases:duplicate_queue")
+    kept = form.kept()
+    try:
+        if kept is None:
+            pair.decide_different(by=request.user)
+            messages.success(
+                request, _("Recorded: different people. They will not be proposed again.")
+            )
+        else:
+            PersonMerge.propose(pair, kept=kept, by=request.user)
+            messages.success(
+                request, _("Merge proposed: it takes effect when another person approves it.")
+            )
+    except InvalidTransition:
+        messages.error(request, _("Someone decided about these records meanwhile. Look again."))
+    except ReviewRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("cases:duplicate_queue")
+
+
+def _merge_step(request: HttpRequest, pk: int, action: str, done: str) -> HttpResponse:
+    require_duplicate_review(request.user)
+    merge = get_record_for_user(request.user, PersonMerge, pk, to="review")
+    try:
+        getattr(merge, action)(by=request.user)
+    except (ReviewRefused, PeriodLocked) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect("cases:duplicate_queue")
+
+
+@require_POST
+def merge_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _merge_step(request, pk, "approve", _("Approved: it has taken effect."))
+
+
+@require_POST
+def merge_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _merge_step(request, pk, "reject", _("Rejected: nothing has changed."))
+
+
+@require_POST
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    return _merge_step(
+        request, pk, "propose_undo", _("Undo proposed: it takes effect when another approves it.")
+    )
 
 
 legal = RecordPages(

@@ -36,9 +36,12 @@ def get_record_for_user(
 ) -> models.Model:
     """The record if the person may see it (else 404) and, given `to` ("edit", "submit",
     "review"), may do that with it (else 403). Any model with a site, an author, a
-    `for_user` queryset and `may_<to>` methods: reviewable records, and the people they serve."""
+    `for_user` queryset and `may_<to>` methods: reviewable records, the people they serve, and
+    the decisions about two records of one person."""
+    fields = {field.name for field in model._meta.concrete_fields}
+    related = [name for name in ("site", "created_by") if name in fields]
     try:
-        record = model.objects.for_user(user).select_related("site", "created_by").get(pk=pk)
+        record = model.objects.for_user(user).select_related(*related).get(pk=pk)
     except model.DoesNotExist:
         raise Http404 from None
     if to and not getattr(record, f"may_{to}")(user):
@@ -82,4 +85,11 @@ def require_export(user: User, model: type[Reviewable], personal_data: bool) -> 
     """Whoever sees a list exports it, except personal data: administrators only."""
     require_record_viewing(user, model)
     if personal_data and not user.is_administrator:
+        raise PermissionDenied
+
+
+def require_duplicate_review(user: User) -> None:
+    """Supervisors and administrators decide whether two records are one person: a merge moves
+    the count of distinct people, as an approval does."""
+    if not user.has_perm("iompanama.review_records"):
         raise PermissionDenied

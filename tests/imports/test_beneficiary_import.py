@@ -245,20 +245,27 @@ class BeneficiaryImportTest(PersonasTestCase):
         self.assertEqual(explained["consent_given"][1], "yes")
         self.assertIn("passport", explained["document_type"][3])
 
-    def test_an_import_of_30_rows_costs_as_many_queries_as_one_of_3(self) -> None:
+    def test_an_import_of_25_rows_costs_as_many_queries_as_one_of_3(self) -> None:
         make_beneficiary(self.darien, self.field_a)
         self.login(self.supervisor_a)
 
         def queries(count: int, prefix: str) -> tuple[int, int]:
-            rows = [person_row(f"{prefix}-{n}", given_names=f"Ana {n}") for n in range(count)]
+            # Born on different days: none is a likely duplicate of another.
+            rows = [
+                person_row(
+                    f"{prefix}-{n}", given_names=f"Ana {n}", date_of_birth=f"{1950 + n}-01-01"
+                )
+                for n in range(count)
+            ]
             with CaptureQueriesContext(connection) as checking:
                 response = self.client.post(URL, {"file": people_file(rows)})
             with CaptureQueriesContext(connection) as writing:
                 self.assertEqual(self.confirm(response).status_code, 302)
             return len(checking), len(writing)
 
-        self.assertEqual(queries(3, "S"), queries(30, "L"))
-        self.assertEqual(Beneficiary.objects.count(), 34)
+        # 25: SQLite takes at most 999 values in one statement, and a person's version has 36.
+        self.assertEqual(queries(3, "S"), queries(25, "LX"))
+        self.assertEqual(Beneficiary.objects.count(), 29)
 
     @override_settings(IMPORT_BACKGROUND_ROWS=1)
     def test_a_big_file_is_imported_by_background_jobs(self) -> None:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cases.models import PersonMerge, PossibleDuplicate
 from iompanama.models import Job, PeriodLock, ReviewStatus
 from reports.models import PublishedFactsheet
 from tests.factories import (
@@ -77,6 +78,16 @@ EXPECTATIONS = {
     "bulk_approve": _row("post", LOGIN, 403, 403, 302, 302, 403),
     "review_queue": _row("get", LOGIN, 403, 403, 200, 200, 403),
     "cases:people_search": RECORD_LIST,
+    # Possible duplicates of Darién: its supervisor and administrators decide, and review a
+    # merge that another person proposed (the administrator proposed these: she is told why she
+    # may not approve her own, and sent back to the queue).
+    "cases:duplicate_queue": _row("get", LOGIN, 403, 403, 200, 200, 403),
+    "cases:duplicate_decide": _row(
+        "post", LOGIN, 403, 403, 302, 302, 403, {"decision": "different"}
+    ),
+    "cases:merge_approve": _row("post", LOGIN, 403, 403, 302, 302, 403),
+    "cases:merge_reject": _row("post", LOGIN, 403, 403, 302, 302, 403),
+    "cases:merge_undo": _row("post", LOGIN, 403, 403, 302, 302, 403),
     "period_locks": _row("get", LOGIN, 403, 403, 403, 200, 403),
     "unlock_period": _row("post", LOGIN, 403, 403, 403, 302, 403, {"reason": "Corrección"}),
     "relock_period": _row("post", LOGIN, 403, 403, 403, 302, 403),
@@ -228,11 +239,26 @@ class AccessTest(PersonasTestCase):
             "cases:legal": make_legal_case(cls.drafts["cases:beneficiary"], cls.field_a),
             "cases:avr": make_avr_case(cls.drafts["cases:beneficiary"], cls.field_a),
         }
+        cls.pair = cls._pair_of_darien()
+        cls.proposed, cls.in_force = [
+            PersonMerge.propose(pair, kept=pair.first, by=cls.admin)
+            for pair in (cls._pair_of_darien("Rosa Gil"), cls._pair_of_darien("Luz Paz"))
+        ]
+        cls.in_force.approve(by=cls.supervisor_a)
         # A period before the records', so that its lock leaves them as they are.
         cls.factsheet = PublishedFactsheet.publish(
             datetime.date(2023, 4, 1), datetime.date(2023, 6, 30), by=cls.admin
         )
         cls.lock = PeriodLock.objects.get()
+
+    @classmethod
+    def _pair_of_darien(cls, name: str = "") -> PossibleDuplicate:
+        """Two records of one person, at the sub-office and at the reception station."""
+        given, _space, family = name.partition(" ")
+        names = {"given_names": given, "family_names": family} if name else {}
+        make_beneficiary(cls.darien, cls.field_a, **names)
+        make_beneficiary(cls.darien_etrm, cls.field_a, **names)
+        return PossibleDuplicate.objects.order_by("-pk").first()
 
     def _url(self, name: str) -> str:
         prefix, _sep, page = name.rpartition("_")
@@ -258,6 +284,10 @@ class AccessTest(PersonasTestCase):
             },
             "reports:workbook": {"year": 2023, "quarter": 3},
             "unlock_period": {"pk": self.lock.pk},
+            "cases:duplicate_decide": {"pk": self.pair.pk},
+            "cases:merge_approve": {"pk": self.proposed.pk},
+            "cases:merge_reject": {"pk": self.proposed.pk},
+            "cases:merge_undo": {"pk": self.in_force.pk},
             "relock_period": {"pk": self.lock.pk},
         }
         return reverse(name, kwargs=args.get(name))
