@@ -17,3 +17,14 @@ def navigation(request: HttpRequest) -> dict:
             for model in reviewable_models().values()
         ],
     }
+
+
+def offline(request: HttpRequest) -> dict:
+    """What offline.js needs on every page of a signed-in user: where the service worker and the
+    outbox are, which pages to keep on the device, and its words in the user's language."""
+    from iompanama.offline import offline_config
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"offline_config": offline_config(user)}

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from iompanama import transfers, views
+from iompanama import offline, transfers, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("outbox/", offline.outbox, name="outbox"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", views.set_language, name="set_language"),
     path("review/<str:kind>/<int:pk>/submit/", views.submit, name="submit"),

@@ -1,0 +1,177 @@
+"""Entry without a connection, in Chromium with the network switched off: the forms open from the
+device, what is saved waits in the outbox (surviving a closed page), and is sent once, in order,
+when the connection is back; a refusal comes back with the server's words; signing out leaves
+nothing of the user on the device; the app passes Chromium's installability checks."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Beneficiary, LegalOrientationCase
+from iompanama.roles import Role
+from tests.e2e.test_avr_case import sign_in
+from tests.factories import make_site, make_user
+
+OUTBOX_ITEMS = """() => new Promise((resolve) => {
+  const open = indexedDB.open("iom-offline");
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("outbox")) { db.close(); resolve([]); return; }
+    const all = db.transaction("outbox").objectStore("outbox").getAll();
+    all.onsuccess = () => { db.close(); resolve(all.result.map((item) => ({...item, entries:
+      item.entries.filter((entry) => typeof entry[1] === "string")}))); };
+  };
+})"""
+PUT_BACK = """(items) => new Promise((resolve) => {
+  const open = indexedDB.open("iom-offline");
+  open.onsuccess = () => {
+    const db = open.result;
+    const transaction = db.transaction("outbox", "readwrite");
+    items.forEach((item) => transaction.objectStore("outbox").put(item));
+    transaction.oncomplete = () => { db.close(); resolve(); };
+  };
+})"""
+DATABASES = "() => indexedDB.databases().then((all) => all.map((db) => db.name))"
+CACHES = "() => caches.keys()"
+
+
+def go_online_ready(page, live_server, username: str) -> None:
+    """Signs in and waits until the service worker has kept the pages for offline use."""
+    sign_in(page, live_server, username)
+    expect(page.locator("body[data-offline-ready=true]")).to_be_attached()
+
+
+def register_offline(page, given: str, family: str) -> None:
+    page.select_option("select[name=site]", label="Darien Office")
+    page.fill("input[name=given_names]", given)
+    page.fill("input[name=family_names]", family)
+    page.select_option("select[name=sex]", "female")
+    page.fill("input[name=date_of_birth]", "1990-04-12")
+    page.select_option("select[name=nationality]", "VE")
+    page.select_option("select[name=residence_country]", "VE")
+    page.check("input[name=consent_given]")
+    page.fill("input[name=consent_date]", "2023-08-01")
+    page.get_by_role("button", name="Guardar").click()
+
+
+def fill_legal_case(page, date: str = "2023-08-01") -> None:
+    page.select_option("select[name=site]", label="Darien Office")
+    page.fill("input[name=opened_on]", date)
+    page.check("input[name=topic_work]")
+    page.fill("textarea[name=outcome]", "Orientada sobre el permiso de trabajo")
+    page.fill("input[name=sessions-0-date]", date)
+    page.check("input[name=sessions-0-topic_work]")
+    page.fill("input[name=sessions-0-counsellor]", "Lcda. Ríos")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_person_and_a_case_naming_them_entered_offline_arrive_once(live_server, page, tmp_path):
+    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
+    go_online_ready(page, live_server, "ana")
+    page.context.set_offline(True)
+
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#offline-banner")).to_be_visible()
+    page.goto(f"{live_server.url}/cases/legal/new/")
+    fill_legal_case(page)
+    page.get_by_role("link", name="Registrar una persona beneficiaria").click()
+    register_offline(page, "Dayana", "Coromoto Gil")
+    # Back to the case, with what was typed and the person just registered on the device.
+    expect(page.locator("textarea[name=outcome]")).to_have_value(
+        "Orientada sobre el permiso de trabajo"
+    )
+    expect(page.locator("#id_beneficiary-ts-control").locator("..")).to_contain_text("Dayana")
+    page.get_by_role("button", name="Enviar a revisión").click()
+    expect(page.locator("#outbox-badge")).to_have_text("Por enviar (2)")
+    page.screenshot(path=tmp_path / "outbox-es.png", full_page=True)
+
+    # The page is closed and opened again: the outbox is still there.
+    page.close()
+    page = page.context.new_page()
+    page.goto(f"{live_server.url}/outbox/")
+    expect(page.locator(".outbox-item")).to_have_count(2)
+    assert not Beneficiary.objects.exists()
+    saved = page.evaluate(OUTBOX_ITEMS)
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#outbox-sent li")).to_have_count(2)
+    expect(page.locator(".outbox-item")).to_have_count(0)
+    expect(page.locator("#outbox-badge")).to_be_hidden()
+    person = Beneficiary.objects.get()
+    case = LegalOrientationCase.objects.get()
+    assert (str(person), case.beneficiary, case.status) == (
+        "Dayana Coromoto Gil",
+        person,
+        "submitted",
+    )
+    assert case.transitions.count() >= 1
+
+    # The same outbox sent again (a retry after a lost answer): nothing is made twice.
+    page.evaluate(PUT_BACK, saved)
+    page.get_by_role("button", name="Enviar ahora").click()
+    expect(page.locator(".outbox-item")).to_have_count(0)
+    assert (Beneficiary.objects.count(), LegalOrientationCase.objects.count()) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_record_the_server_refuses_comes_back_with_its_reason(live_server, page):
+    darien = make_site("darien-office")
+    make_user("ana", Role.FIELD_STAFF, [darien], first_name="Ana")
+    go_online_ready(page, live_server, "ana")
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/activities/reach/new/")
+    page.select_option("select[name=site]", label="Darien Office")
+    page.fill("input[name=people_reached]", "-4")
+    page.get_by_role("button", name="Guardar como borrador").click()
+    expect(page.locator(".outbox-item")).to_have_count(1)
+
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Enviar ahora").click()
+    expect(page.locator(".outbox-messages")).to_contain_text("Personas alcanzadas")
+    expect(page.locator(".outbox-item")).to_have_count(1)
+
+    # Corrected on the device, it is sent.
+    page.get_by_role("link", name="Editar").click()
+    expect(page.locator("input[name=people_reached]")).to_have_value("-4")
+    page.fill("input[name=people_reached]", "40")
+    page.get_by_role("button", name="Guardar como borrador").click()
+    expect(page.locator("#outbox-sent li")).to_have_count(1)
+    expect(page.locator(".outbox-item")).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_signing_out_warns_of_unsent_records_and_clears_the_device(live_server, page):
+    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
+    go_online_ready(page, live_server, "ana")
+    assert {"iom-pages", "iom-lists"} <= set(page.evaluate(CACHES))
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/activities/reach/new/")
+    page.select_option("select[name=site]", label="Darien Office")
+    page.fill("input[name=people_reached]", "12")
+    page.get_by_role("button", name="Guardar como borrador").click()
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    page.context.set_offline(False)
+
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Ana").click()
+    page.get_by_role("button", name="Cerrar sesión").click()
+    expect(page.locator(".outbox-item")).to_have_count(1)  # still signed in, nothing lost
+    assert "1" in dialogs[0]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Ana").click()
+    page.get_by_role("button", name="Cerrar sesión").click()
+    expect(page.locator("input[name=username]")).to_be_visible()
+    assert "iom-offline" not in page.evaluate(DATABASES)
+    assert not {"iom-pages", "iom-lists"} & set(page.evaluate(CACHES))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_app_passes_chromiums_installability_checks(live_server, page):
+    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
+    go_online_ready(page, live_server, "ana")
+    cdp = page.context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert not manifest["errors"], manifest["errors"]
