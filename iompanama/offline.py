@@ -153,10 +153,9 @@ def offline_config(user: User) -> dict:
                 "No connection: what you save waits on this device and is sent when the "
                 "connection is back."
             ),
-            "savedOnDevice": _("Saved on this device. It will be sent when the connection is back."),
             "signOutWarning": _(
-                "%(count)s records on this device have not been sent yet. If you sign out now "
-                "they are lost. Sign out anyway?"
+                "Records on this device not sent yet: %(count)s. If you sign out now they are "
+                "lost. Sign out anyway?"
             ),
             "signInAgain": _("Your session has ended: sign in again to send what is waiting."),
             "personNotSent": _("The person named in it has not been sent yet."),
@@ -166,7 +165,6 @@ def offline_config(user: User) -> dict:
             "edit": _("Edit"),
             "delete": _("Delete"),
             "confirmDelete": _("Delete this record from the device? It has not been sent."),
-            "sent": _("Sent"),
             "nothing": _("Nothing is waiting on this device."),
             "savedAt": _("Saved on the device at"),
         },
