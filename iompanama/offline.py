@@ -76,7 +76,9 @@ def app_version() -> str:
 def offline_pages(user: User) -> list[str]:
     """The pages kept on this user's device: nothing for people who don't enter records."""
     forms = [
-        name for name, model in FIELD_FORMS.items() if may_enter_records(user, apps.get_model(model))
+        name
+        for name, model in FIELD_FORMS.items()
+        if may_enter_records(user, apps.get_model(model))
     ]
     if not forms:
         return []
@@ -99,13 +101,21 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "theme_color": THEME_COLOR,
         "background_color": "#ffffff",
         "icons": [
-            {"src": static(f"iompanama/icons/icon-{size}.png"), "sizes": f"{size}x{size}",
-             "type": "image/png", "purpose": "any"}
+            {
+                "src": static(f"iompanama/icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
             for size in (192, 512)
         ]
         + [
-            {"src": static("iompanama/icons/maskable-512.png"), "sizes": "512x512",
-             "type": "image/png", "purpose": "maskable"}
+            {
+                "src": static("iompanama/icons/maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            }
         ],
     }
     return JsonResponse(data, content_type="application/manifest+json")

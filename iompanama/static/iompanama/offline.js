@@ -119,11 +119,12 @@
     }
     return whenControlled()
       .then(function () {
-        return Promise.all(
-          config.pages.concat(config.lists).map(function (url) {
+        // One after the other: the server is not asked for ten pages at once.
+        return config.pages.concat(config.lists).reduce(function (previous, url) {
+          return previous.then(function () {
             return fetch(url, { credentials: "same-origin" });
-          })
-        );
+          });
+        }, Promise.resolve());
       })
       .then(function () {
         localStorage.setItem(KEPT_KEY, JSON.stringify({ stamp: stamp, at: Date.now() }));
