@@ -12,8 +12,8 @@ from activities.models import CommunicationReach
 from cases.models import Beneficiary, LegalOrientationCase
 from iompanama.models import PeriodLock
 from iompanama.roles import Role
-from tests.e2e.test_avr_case import sign_in
-from tests.factories import make_site, make_user
+from tests.e2e.test_avr_case import choose_person, sign_in
+from tests.factories import make_beneficiary, make_site, make_user
 
 OUTBOX_ITEMS = """() => new Promise((resolve) => {
   const open = indexedDB.open("iom-offline");
@@ -204,6 +204,26 @@ def test_signing_out_warns_of_unsent_records_and_clears_the_device(live_server, 
     expect(page.locator("input[name=username]")).to_be_visible()
     assert "iom-offline" not in page.evaluate(DATABASES)
     assert not {"iom-pages", "iom-lists"} & set(page.evaluate(CACHES))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_offline_the_person_picker_finds_the_people_of_ones_sites_kept_on_the_device(
+    live_server, page
+):
+    darien, chiriqui = make_site("darien-office"), make_site("los-planes")
+    ana = make_user("ana", Role.FIELD_STAFF, [darien], first_name="Ana")
+    make_beneficiary(darien, ana, given_names="Yelitza", family_names="Rondón Paz")
+    make_beneficiary(chiriqui, ana, given_names="Yolanda", family_names="Rondón Díaz")
+    go_online_ready(page, live_server, "ana")
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/cases/legal/new/")
+    page.fill("#id_beneficiary-ts-control", "rondon")
+    options = page.locator("#id_beneficiary-ts-dropdown .option")
+    expect(options).to_have_count(1)  # nobody of Chiriquí is on the device
+    choose_person(page, "id_beneficiary", "rondon", "Yelitza Rondón Paz")
+    expect(page.locator("#id_beneficiary")).to_have_value(
+        str(Beneficiary.objects.get(site=darien).pk)
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

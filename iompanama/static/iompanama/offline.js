@@ -86,10 +86,43 @@
         return store.getAll();
       }).then(mine);
     },
+    people: peopleOnDevice,
     send: sendAll,
     clear: clearDevice,
   };
   window.iomOutbox = outbox;
+
+  function plain(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function peopleOnDevice(query) {
+    // Every word typed in the label, accents and case ignored, as the server's search does.
+    var words = plain(query).split(/\s+/).filter(Boolean);
+    function matches(person) {
+      var label = plain(person.text);
+      return words.every(function (word) {
+        return label.indexOf(word) !== -1;
+      });
+    }
+    var kept = config.lists.length
+      ? fetch(config.lists[0], { credentials: "same-origin" }).then(function (response) {
+          return response.ok ? response.json() : { results: [] };
+        })
+      : Promise.resolve({ results: [] });
+    return Promise.all([kept, outbox.items()]).then(function (found) {
+      var registered = found[1]
+        .filter(function (item) {
+          return item.entries.some(function (entry) {
+            return entry[0] === "given_names";
+          });
+        })
+        .map(function (item) {
+          return { value: REFERENCE + item.intent, text: item.summary };
+        });
+      return registered.concat(found[0].results).filter(matches).slice(0, 20);
+    });
+  }
 
   function changed(result) {
     document.dispatchEvent(new CustomEvent("outbox:changed"));
