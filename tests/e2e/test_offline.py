@@ -10,10 +10,11 @@ from playwright.sync_api import expect
 
 from activities.models import CommunicationReach
 from cases.models import Beneficiary, LegalOrientationCase
+from iompanama import offline
 from iompanama.models import PeriodLock
 from iompanama.roles import Role
 from tests.e2e.test_avr_case import choose_person, sign_in
-from tests.factories import make_beneficiary, make_site, make_user
+from tests.factories import PASSWORD, make_beneficiary, make_site, make_user
 
 OUTBOX_ITEMS = """() => new Promise((resolve) => {
   const open = indexedDB.open("iom-offline");
@@ -173,6 +174,56 @@ def test_a_record_of_a_period_locked_meanwhile_is_kept_with_the_reason(live_serv
     expect(page.locator(".outbox-messages")).to_contain_text("T3 2023 v1")
     expect(page.locator(".outbox-item")).to_have_count(1)
     assert not CommunicationReach.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_session_ended_while_offline_leads_to_signing_in_then_sending(live_server, page):
+    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
+    go_online_ready(page, live_server, "ana")
+    page.context.set_offline(True)
+    save_reach_offline(page, live_server, "25")
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    page.context.clear_cookies()  # the session ends while the phone is offline
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Enviar ahora").click()
+    expect(page.locator("#outbox-sign-in")).to_be_visible()
+    assert not CommunicationReach.objects.exists()
+
+    page.locator("#outbox-sign-in a").click()
+    page.fill("input[name=username]", "ana")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    expect(page.locator("#outbox-sent li")).to_have_count(1)
+    expect(page.locator("#outbox-sign-in")).to_be_hidden()
+    assert CommunicationReach.objects.get().people_reached == 25
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_version_of_the_app_keeps_the_outbox(live_server, page, monkeypatch):
+    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
+    go_online_ready(page, live_server, "ana")
+    page.context.set_offline(True)
+    save_reach_offline(page, live_server, "-4")
+    page.context.set_offline(False)
+    expect(page.locator(".outbox-messages")).to_be_visible()  # refused: it stays
+    old = {name for name in page.evaluate(CACHES) if name.startswith("iom-static-")}
+
+    # A release: the static files changed, so the worker's script is new.
+    monkeypatch.setattr(offline, "app_version", lambda: "newrelease01")
+    page.evaluate(
+        """() => navigator.serviceWorker.getRegistration().then((registration) =>
+          new Promise((resolve) => {
+            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+            registration.update();
+          }))"""
+    )
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    page.reload()
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    expect(page.locator(".outbox-messages")).to_contain_text("Personas alcanzadas")
+    names = set(page.evaluate(CACHES))
+    assert "iom-static-newrelease01" in names
+    assert not old & names
 
 
 def sign_out(page) -> None:
