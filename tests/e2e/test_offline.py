@@ -110,6 +110,15 @@ def test_a_person_and_a_case_naming_them_entered_offline_arrive_once(live_server
         "submitted",
     )
     assert case.transitions.count() >= 1
+    # Pages that show a person are never kept on the device.
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    kept = page.evaluate(
+        "() => caches.open('iom-pages').then((cache) => cache.keys())"
+        ".then((requests) => requests.map((request) => new URL(request.url).pathname))"
+    )
+    assert person.get_absolute_url() not in kept
+    assert set(kept) <= set(offline.offline_pages(person.created_by))
+    page.goto(f"{live_server.url}/outbox/")
 
     # The same outbox sent again (a retry after a lost answer): nothing is made twice.
     page.evaluate(PUT_BACK, saved)
@@ -127,6 +136,7 @@ def save_reach_offline(page, live_server, people: str, date: str = "") -> None:
     page.fill("input[name=campaign]", "Rutas seguras")
     page.fill("input[name=people_reached]", people)
     page.get_by_role("button", name="Guardar como borrador").click()
+    page.wait_for_url("**/outbox/")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

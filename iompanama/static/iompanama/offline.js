@@ -142,8 +142,9 @@
   }
 
   function keepPagesForOffline() {
-    // Fetched through the service worker, which keeps them; again after an hour or a release.
-    var stamp = user + ":" + config.version;
+    // Fetched through the service worker, which keeps them; again after an hour, a release or
+    // a change of language (the pages are kept in the language they were fetched in).
+    var stamp = user + ":" + config.version + ":" + document.documentElement.lang;
     var kept = JSON.parse(localStorage.getItem(KEPT_KEY) || "{}");
     var fresh = kept.stamp === stamp && Date.now() - kept.at < 60 * 60 * 1000;
     if (fresh || !navigator.onLine || !config.pages.length) {
