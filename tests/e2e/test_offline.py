@@ -69,7 +69,10 @@ def fill_legal_case(page, date: str = "2023-08-01") -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_person_and_a_case_naming_them_entered_offline_arrive_once(live_server, page, tmp_path):
+def test_a_person_and_a_case_naming_them_entered_offline_arrive_once(
+    live_server, offline_page, tmp_path
+):
+    page = offline_page
     make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
     go_online_ready(page, live_server, "ana")
     page.context.set_offline(True)
@@ -140,7 +143,8 @@ def save_reach_offline(page, live_server, people: str, date: str = "") -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_record_the_server_refuses_comes_back_with_its_reason(live_server, page):
+def test_a_record_the_server_refuses_comes_back_with_its_reason(live_server, offline_page):
+    page = offline_page
     make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
     go_online_ready(page, live_server, "ana")
     page.context.set_offline(True)
@@ -166,7 +170,8 @@ def test_a_record_the_server_refuses_comes_back_with_its_reason(live_server, pag
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_record_of_a_period_locked_meanwhile_is_kept_with_the_reason(live_server, page):
+def test_a_record_of_a_period_locked_meanwhile_is_kept_with_the_reason(live_server, offline_page):
+    page = offline_page
     admin = make_user("admin", Role.ADMINISTRATOR, [])
     make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
     go_online_ready(page, live_server, "ana")
@@ -187,7 +192,8 @@ def test_a_record_of_a_period_locked_meanwhile_is_kept_with_the_reason(live_serv
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_session_ended_while_offline_leads_to_signing_in_then_sending(live_server, page):
+def test_a_session_ended_while_offline_leads_to_signing_in_then_sending(live_server, offline_page):
+    page = offline_page
     make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
     go_online_ready(page, live_server, "ana")
     page.context.set_offline(True)
@@ -209,7 +215,8 @@ def test_a_session_ended_while_offline_leads_to_signing_in_then_sending(live_ser
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_new_version_of_the_app_keeps_the_outbox(live_server, page, monkeypatch):
+def test_a_new_version_of_the_app_keeps_the_outbox(live_server, offline_page, monkeypatch):
+    page = offline_page
     make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
     go_online_ready(page, live_server, "ana")
     page.context.set_offline(True)
@@ -244,7 +251,8 @@ def sign_out(page) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_signing_out_warns_of_unsent_records_and_clears_the_device(live_server, page):
+def test_signing_out_warns_of_unsent_records_and_clears_the_device(live_server, offline_page):
+    page = offline_page
     make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
     go_online_ready(page, live_server, "ana")
     assert {"iom-pages", "iom-lists"} <= set(page.evaluate(CACHES))
@@ -269,8 +277,9 @@ def test_signing_out_warns_of_unsent_records_and_clears_the_device(live_server, 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_offline_the_person_picker_finds_the_people_of_ones_sites_kept_on_the_device(
-    live_server, page
+    live_server, offline_page
 ):
+    page = offline_page
     darien, chiriqui = make_site("darien-office"), make_site("los-planes")
     ana = make_user("ana", Role.FIELD_STAFF, [darien], first_name="Ana")
     make_beneficiary(darien, ana, given_names="Yelitza", family_names="Rondón Paz")
@@ -288,7 +297,8 @@ def test_offline_the_person_picker_finds_the_people_of_ones_sites_kept_on_the_de
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_app_passes_chromiums_installability_checks(live_server, page):
+def test_the_app_passes_chromiums_installability_checks(live_server, offline_page):
+    page = offline_page
     make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
     go_online_ready(page, live_server, "ana")
     cdp = page.context.new_cdp_session(page)
