@@ -134,6 +134,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "pages_json": json.dumps(pages),
         "lists_json": json.dumps([reverse("cases:people_offline")]),
         "static_prefix": static(""),
+        "outbox": reverse("outbox"),
     }
     response = render(request, "iompanama/sw.js", ctx, content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"

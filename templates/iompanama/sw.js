@@ -12,6 +12,7 @@ var SHELL = {{ shell_json }};
 var PAGES = {{ pages_json }};
 var LISTS = {{ lists_json }};
 var STATIC_PREFIX = "{{ static_prefix }}";
+var OUTBOX = "{{ outbox }}";
 
 // A response that followed a redirect (to the sign-in page, when the session has ended) or
 // failed is never kept in place of the page.
@@ -99,4 +100,20 @@ workbox.routing.registerRoute(
     ],
   })
 );
+
+// Any other page, without a connection: the outbox page (kept above) stands in for it, so the
+// user sees what waits and the forms they can open rather than the browser's error.
+workbox.routing.registerRoute(function (options) {
+  return options.request.mode === "navigate";
+}, new workbox.strategies.NetworkOnly());
+workbox.routing.setCatchHandler(function (options) {
+  if (options.request.mode !== "navigate") {
+    return Promise.resolve(Response.error());
+  }
+  return caches.open(PAGES_CACHE).then(function (cache) {
+    return cache.match(new URL(OUTBOX, location.origin).href).then(function (page) {
+      return page || Response.error();
+    });
+  });
+});
 {% endautoescape %}

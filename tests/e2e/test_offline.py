@@ -150,8 +150,12 @@ def test_a_record_the_server_refuses_comes_back_with_its_reason(live_server, off
     page.context.set_offline(True)
     save_reach_offline(page, live_server, "-4")
     expect(page.locator(".outbox-item")).to_have_count(1)
+    # A page not kept on the device (a list of records) opens the outbox instead of an error.
+    page.goto(f"{live_server.url}/activities/reach/")
+    expect(page.locator(".outbox-item")).to_have_count(1)
 
     page.context.set_offline(False)
+    page.goto(f"{live_server.url}/outbox/")
     page.get_by_role("button", name="Enviar ahora").click()
     expect(page.locator(".outbox-messages")).to_contain_text("Personas alcanzadas")
     expect(page.locator(".outbox-item")).to_have_count(1)

@@ -294,7 +294,7 @@
     var before = editing ? outbox.get(editing) : Promise.resolve(null);
     return before.then(function (previous) {
       var item = previous || { user: user, url: location.pathname, intent: intentField.value };
-      item.entries = entries;
+      item.entries = previous ? keepFiles(entries, previous.entries) : entries;
       item.labels = labelsOf();
       item.title = title ? title.textContent.trim() : "";
       item.summary = summaryOf(formData);
@@ -304,6 +304,18 @@
       return outbox.put(item).then(function () {
         return item;
       });
+    });
+  }
+
+  function keepFiles(entries, before) {
+    // A file chosen before (a receipt, an attendance sheet) stays unless another is chosen:
+    // a file input cannot be filled in again when the form is edited.
+    return entries.map(function (entry) {
+      var empty = entry[1] instanceof File && !entry[1].name && !entry[1].size;
+      var kept = before.filter(function (old) {
+        return old[0] === entry[0] && old[1] instanceof File && old[1].size;
+      })[0];
+      return empty && kept ? kept : entry;
     });
   }
 
