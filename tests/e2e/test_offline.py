@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from activities.models import CommunicationReach
-from cases.models import Beneficiary, LegalOrientationCase
+from cases.models import AVRCase, Beneficiary, LegalOrientationCase
 from iompanama import offline
 from iompanama.models import PeriodLock
 from iompanama.roles import Role
@@ -245,6 +245,50 @@ def test_a_new_version_of_the_app_keeps_the_outbox(live_server, offline_page, mo
     names = set(page.evaluate(CACHES))
     assert "iom-static-newrelease01" in names
     assert not old & names
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_avr_case_with_family_is_corrected_on_the_device_and_deleted_entries_never_leave(
+    live_server, offline_page
+):
+    page = offline_page
+    darien = make_site("darien-office")
+    ana = make_user("ana", Role.FIELD_STAFF, [darien], first_name="Ana")
+    principal = make_beneficiary(darien, ana, given_names="Yelitza", family_names="Rondón Paz")
+    daughter = make_beneficiary(darien, ana, given_names="Valentina", family_names="Rondón Paz")
+    go_online_ready(page, live_server, "ana")
+    page.context.set_offline(True)
+    save_reach_offline(page, live_server, "7")
+    page.goto(f"{live_server.url}/cases/avr/new/")
+    page.select_option("select[name=site]", label="Darien Office")
+    choose_person(page, "id_principal", "yelitza", "Yelitza")
+    page.select_option("select[name=return_country]", "VE")
+    page.fill("input[name=orientation_date]", "2023-08-01")
+    page.locator("[data-formset-add]").click()
+    choose_person(page, "id_family-0-beneficiary", "valentina", "Valentina")
+    page.select_option("select[name=family-0-relationship]", "child")
+    page.get_by_role("button", name="Guardar como borrador").click()
+    expect(page.locator(".outbox-item")).to_have_count(2)
+
+    # The reach was a mistake: deleted, it never leaves the phone.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".outbox-item", has_text="alcance").get_by_role("button", name="Eliminar").click()
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    # The case opens again as it was saved, family included, and is corrected.
+    page.get_by_role("link", name="Editar").click()
+    expect(page.locator("#id_family-0-beneficiary")).to_have_value(str(daughter.pk))
+    expect(page.locator("#id_principal-ts-control").locator("..")).to_contain_text("Yelitza")
+    page.fill("input[name=application_date]", "2023-08-10")
+    page.get_by_role("button", name="Guardar como borrador").click()
+    expect(page.locator(".outbox-item")).to_have_count(1)
+
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Enviar ahora").click()
+    expect(page.locator("#outbox-sent li")).to_have_count(1)
+    case = AVRCase.objects.get()
+    assert (case.principal, case.application_date) == (principal, datetime.date(2023, 8, 10))
+    assert [member.beneficiary for member in case.family.all()] == [daughter]
+    assert not CommunicationReach.objects.exists()
 
 
 def sign_out(page) -> None:
