@@ -310,11 +310,11 @@ def test_signing_out_warns_of_unsent_records_and_clears_the_device(live_server, 
     page.context.set_offline(False)
     expect(page.locator(".outbox-messages")).to_be_visible()
 
-    dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    sign_out(page)
+    with page.expect_event("dialog") as warning:
+        sign_out(page)
+    assert "1" in warning.value.message
+    warning.value.dismiss()
     expect(page.locator(".outbox-item")).to_have_count(1)  # still signed in, nothing lost
-    assert "1" in dialogs[0]
 
     page.once("dialog", lambda dialog: dialog.accept())
     sign_out(page)
