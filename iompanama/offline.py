@@ -14,7 +14,6 @@ from functools import cache
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -60,16 +59,18 @@ THEME_COLOR = "#0d6efd"  # Bootstrap's primary, the colour of the menu bar
 
 @cache
 def app_version() -> str:
-    """Changes whenever a static file of the app changes, so that a new service worker (and new
-    caches) is installed with each release; the outbox, in IndexedDB, is not a cache."""
+    """Changes whenever a static file changes, so that a new service worker (and new caches) is
+    installed with each release; the outbox, in IndexedDB, is not a cache and stays."""
     digest = hashlib.sha256()
-    for name in [*APP_SHELL, *WORKBOX]:
-        path = finders.find(name)
-        if path:
-            with open(path, "rb") as file:
-                digest.update(file.read())
-        else:  # collected and hashed (production): the hashed name says the content
-            digest.update(staticfiles_storage.url(name).encode())
+    found = {
+        path: storage
+        for finder in finders.get_finders()
+        for path, storage in finder.list(ignore_patterns=[])
+    }
+    for path in sorted(found):
+        digest.update(path.encode())
+        with found[path].open(path) as file:
+            digest.update(file.read())
     return digest.hexdigest()[:12]
 
 

@@ -518,6 +518,7 @@
   function clearDevice() {
     localStorage.removeItem(KEPT_KEY);
     localStorage.removeItem(SESSION_ENDED_KEY);
+    sessionStorage.clear(); // what forms.js kept of a form left to register a person
     var databases = [DB_NAME, "workbox-expiration"].map(function (name) {
       return new Promise(function (resolve) {
         var request = indexedDB.deleteDatabase(name);
