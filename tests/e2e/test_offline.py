@@ -112,7 +112,10 @@ def test_a_person_and_a_case_naming_them_entered_offline_arrive_once(
         person,
         "submitted",
     )
-    assert case.transitions.count() >= 1
+    # Their history says who entered them, as for a record typed online.
+    assert [row.history_user for row in person.history.all()] == [person.created_by]
+    assert case.history.first().history_user == person.created_by
+    assert case.transitions.filter(to_status="submitted").count() == 1
     # Pages that show a person are never kept on the device.
     page.goto(f"{live_server.url}{person.get_absolute_url()}")
     kept = page.evaluate(
