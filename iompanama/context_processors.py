@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from iompanama.access import reviewable_models
+from iompanama.offline import offline_config
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -22,8 +23,6 @@ def navigation(request: HttpRequest) -> dict:
 def offline(request: HttpRequest) -> dict:
     """What offline.js needs on every page of a signed-in user: where the service worker and the
     outbox are, which pages to keep on the device, and its words in the user's language."""
-    from iompanama.offline import offline_config
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
