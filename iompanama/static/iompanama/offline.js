@@ -546,7 +546,10 @@
   document.querySelectorAll('form[action="' + config.logout + '"]').forEach(function (signOut) {
     signOut.addEventListener("submit", function (event) {
       event.preventDefault();
-      outbox.items().then(function (items) {
+      // Everything unsent on the device counts, whoever saved it: clearing removes it all.
+      inStore("outbox", "readonly", function (store) {
+        return store.getAll();
+      }).then(function (items) {
         var warning = strings.signOutWarning.replace("%(count)s", items.length);
         if (items.length && !window.confirm(warning)) {
           return;
