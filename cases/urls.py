@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("beneficiaries/new/", views.beneficiary_create, name="beneficiary_create"),
     path("beneficiaries/search/", views.people_search, name="people_search"),
+    path("beneficiaries/offline.json", views.people_offline, name="people_offline"),
     path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaries/<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),
     path("duplicates/", views.duplicate_queue, name="duplicate_queue"),

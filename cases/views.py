@@ -74,6 +74,17 @@ def people_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": results})
 
 
+def people_offline(request: HttpRequest) -> JsonResponse:
+    """Every person of the user's sites, for the person picker without a connection; only for
+    those who enter cases, and scoped exactly as the search. The service worker keeps it a day."""
+    require_record_entry(request.user, LegalOrientationCase)
+    people = Beneficiary.objects.for_user(request.user).order_by("family_names", "given_names")
+    results = [{"value": person.pk, "text": person.choice_label()} for person in people]
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def beneficiary_export(request: HttpRequest, file_format: str) -> HttpResponse:
     return transfers.record_export(
         request, Beneficiary, BeneficiaryFilterForm, BeneficiaryResource, file_format

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from iompanama.access import reviewable_models
+from iompanama.offline import offline_config
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -22,3 +23,12 @@ def navigation(request: HttpRequest) -> dict:
             for model in reviewable_models().values()
         ],
     }
+
+
+def offline(request: HttpRequest) -> dict:
+    """What offline.js needs on every page of a signed-in user: where the service worker and the
+    outbox are, which pages to keep on the device, and its words in the user's language."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"offline_config": offline_config(user)}

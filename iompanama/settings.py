@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iompanama.context_processors.navigation",
+                "iompanama.context_processors.offline",
             ],
         },
     },

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from iompanama import transfers, twofactor, views
+from iompanama import offline, transfers, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("outbox/", offline.outbox, name="outbox"),
     path("accounts/two-factor/", twofactor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", twofactor.setup, name="two_factor_setup"),
     path(

@@ -20,7 +20,19 @@ PHONE = {"width": 390, "height": 844}  # field staff work on their phones
 
 @pytest.fixture
 def page(monkeypatch):
-    """A page in a phone-sized Chromium window; fails (never skips) without Chromium."""
+    """A page in a phone-sized Chromium window; fails (never skips) without Chromium. Service
+    workers are off: the offline app fetches pages in the background (to keep them), which would
+    make the other tests race it for SQLite; tests/e2e/test_offline.py turns them on."""
+    yield from _phone_page(monkeypatch, service_workers="block")
+
+
+@pytest.fixture
+def offline_page(monkeypatch):
+    """The same page with the service worker on, for the tests of working offline."""
+    yield from _phone_page(monkeypatch, service_workers="allow")
+
+
+def _phone_page(monkeypatch, service_workers: str):
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium package"
     # Playwright's sync API runs an event loop in this thread, so Django would refuse the ORM
     # calls the test makes while the browser is open (SynchronousOnlyOperation). The test is
@@ -32,7 +44,11 @@ def page(monkeypatch):
         )
         # A phone left in English: the app must still start in Spanish.
         context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US"
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            locale="en-US",
+            service_workers=service_workers,
         )
         # CI machines are small and may be busy: wait longer than Playwright's 5 s default.
         context.set_default_timeout(20_000)

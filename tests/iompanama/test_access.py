@@ -88,6 +88,12 @@ EXPECTATIONS = {
     "cases:merge_approve": _row("post", LOGIN, 403, 403, 302, 302, 403),
     "cases:merge_reject": _row("post", LOGIN, 403, 403, 302, 302, 403),
     "cases:merge_undo": _row("post", LOGIN, 403, 403, 302, 302, 403),
+    # Offline entry: the manifest and the service worker hold nothing personal; the people kept
+    # on the device are for those who enter cases, scoped like the search.
+    "manifest": EVERYONE,
+    "service_worker": EVERYONE,
+    "outbox": SIGNED_IN,
+    "cases:people_offline": RECORD_CREATE,
     "period_locks": _row("get", LOGIN, 403, 403, 403, 200, 403),
     "unlock_period": _row("post", LOGIN, 403, 403, 403, 302, 403, {"reason": "Corrección"}),
     "relock_period": _row("post", LOGIN, 403, 403, 403, 302, 403),

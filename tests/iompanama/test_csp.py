@@ -22,8 +22,8 @@ INLINE = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", re.IG
 
 
 class InlineCode(HTMLParser):
-    """Collects what a strict policy would block: scripts without a source, styles without the
-    page's nonce, style attributes and event handler attributes."""
+    """Collects what a strict policy would block: scripts without a source (not JSON data),
+    styles without the page's nonce, style attributes and event handler attributes."""
 
     def __init__(self, nonce: str) -> None:
         super().__init__()
@@ -32,7 +32,9 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = dict(attrs)
-        if tag == "script" and "src" not in attributes:
+        # A JSON data block (json_script) is read, never run: the policy does not apply to it.
+        data = attributes.get("type") == "application/json"
+        if tag == "script" and "src" not in attributes and not data:
             self.found.append("<script> without src")
         if tag == "style" and (not self.nonce or attributes.get("nonce") != self.nonce):
             self.found.append("<style> without the nonce")

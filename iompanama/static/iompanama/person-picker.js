@@ -31,7 +31,15 @@ function choosePeopleIn(root) {
             callback(found.results);
           })
           .catch(function () {
-            callback();
+            // No connection: the people kept on this device (offline.js), and those registered
+            // on it and not sent yet.
+            if (!window.iomOutbox) {
+              callback();
+              return;
+            }
+            window.iomOutbox.people(query).then(callback, function () {
+              callback();
+            });
           });
       },
       render: {
