@@ -21,6 +21,7 @@ from iompanama.models import (
     SiteScopedQuerySet,
     User,
     Versioned,
+    new_external_id,
 )
 from iompanama.validators import not_in_future
 
@@ -126,8 +127,10 @@ class Beneficiary(MadeOnce, Versioned):
         User, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
-    # The person's identifier in the file they were imported from: importing it again updates.
-    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    # The person's identifier in files, generated when none gave one: importing it again updates.
+    external_id = models.CharField(
+        _("external ID"), max_length=100, blank=True, db_index=True, default=new_external_id
+    )
     history = HistoricalRecords()
 
     objects = BeneficiaryQuerySet.as_manager()
