@@ -39,6 +39,7 @@ class RowError:
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # rows the file gives as they are stored: not written
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     failing_rows: list[int] = field(default_factory=list)  # indexes in the dataset
@@ -158,6 +159,9 @@ def _fill(report: ImportReport, resource: RecordResource, result) -> None:
         report.errors.append(
             RowError(0, "", _("The file could not be saved: nothing was written."))
         )
+    # Rows found unchanged only when written, once a record's every line is read.
+    report.unchanged = resource.unchanged
+    report.updated -= resource.unchanged
     columns = resource.attribute_columns()
     for index, row in enumerate(result.rows):
         number = index + 2

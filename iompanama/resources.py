@@ -23,7 +23,15 @@ from import_export import fields, resources, widgets
 from import_export.resources import ModelDeclarativeMetaclass
 from import_export.results import RowResult
 
-from iompanama.models import PeriodLock, PeriodLocked, Reviewable, ReviewStatus, Site, User
+from iompanama.models import (
+    PeriodLock,
+    PeriodLocked,
+    Reviewable,
+    ReviewStatus,
+    Site,
+    User,
+    new_external_id,
+)
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -386,6 +394,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         # A record's first line (its number and record cells) and the record, by key.
         self._first_lines: dict[str, tuple[int, list]] = {}
         self._queued: dict[str, models.Model] = {}
+        # Stored rows the file gives again as they are: not written, counted apart.
+        self.unchanged = 0
         self._line_fields = [deepcopy(column.field()) for column in self.line_columns]
 
     @property
@@ -414,8 +424,18 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         return {column.path: column.name for column in self.columns}
 
     def stored_rows(self, keys: list[str]) -> models.QuerySet:
-        """The rows stored under these keys (overridden to narrow where keys are unique)."""
-        return self._meta.model.objects.filter(**{f"{self.key_column}__in": keys})
+        """The rows stored under these keys (overridden to narrow where keys are unique), with
+        their many-to-many values and lines, which `_content` compares."""
+        rows = self._meta.model.objects.filter(**{f"{self.key_column}__in": keys})
+        related = [*self._many_attributes(), *([self.lines.relation] if self.lines else [])]
+        return rows.prefetch_related(*related)
+
+    def _many_attributes(self) -> list[str]:
+        return [
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ManyToManyWidget)
+        ]
 
     # Import, row by row
     def before_import(self, dataset, **kwargs) -> None:
@@ -481,7 +501,39 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
             raise ValidationError(errors)
 
     def get_instance(self, instance_loader, row):
-        return self._stored.get(self._key(row))
+        """The stored row, with its content as stored: the file may give it unchanged."""
+        instance = self._stored.get(self._key(row))
+        if instance is not None:
+            instance._stored_content = self._content(
+                instance,
+                {name: list(getattr(instance, name).all()) for name in self._many_attributes()},
+                list(getattr(instance, self.lines.relation).all()) if self.lines else [],
+            )
+        return instance
+
+    def _content(self, row: models.Model, many: dict[str, list], lines: list) -> tuple:
+        """What the file's columns say of a row, comparable between the stored row and the
+        file's: its fields, its many-to-many values and its lines (in any order)."""
+        model = self._meta.model
+        fields = tuple(
+            model._meta.get_field(name).value_to_string(row) for name in self._content_fields()
+        )
+        many_ids = tuple(sorted(value.pk for value in many[name]) for name in sorted(many))
+        line_model = (
+            model._meta.get_field(self.lines.relation).related_model if self.lines else None
+        )
+        line_fields = [line_model._meta.get_field(field.attribute) for field in self._line_fields]
+        line_values = sorted(
+            tuple(field.value_to_string(line) for field in line_fields) for line in lines if line
+        )
+        return fields, many_ids, line_values
+
+    def _is_unchanged(self, row: models.Model) -> bool:
+        stored = getattr(row, "_stored_content", None)
+        new = self._content(
+            row, getattr(row, "_import_many", {}), getattr(row, "_import_lines", [])
+        )
+        return stored == new
 
     def import_instance(self, instance, row, **kwargs) -> None:
         """The columns into the row; many-to-many values and lines kept on it until it is
@@ -591,8 +643,12 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         if not rows or (dry_run and not using_transactions):
             rows.clear()
             return
+        # A row given as it is stored is not written: no version raised, no review reopened.
+        changed = rows if created else [row for row in rows if not self._is_unchanged(row)]
+        self.unchanged += len(rows) - len(changed)
         try:
-            self.write_batch(rows, created)
+            if changed:
+                self.write_batch(changed, created)
         except Exception as error:  # reported as the file's error, not a row's
             self.handle_import_error(result, error, raise_errors)
         finally:
@@ -618,6 +674,10 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
             self._write_lines(rows, created)
 
     def _updated_fields(self) -> list[str]:
+        return self._content_fields()
+
+    def _content_fields(self) -> list[str]:
+        """The model's fields that the file's columns give, but the key."""
         names = {field.name for field in self._meta.model._meta.concrete_fields}
         return [
             attribute
@@ -727,6 +787,8 @@ class SiteRowsResource(FileResource):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk:
             instance.version += 1
+        if not instance.external_id:  # an empty cell: named as a form's row is
+            instance.external_id = new_external_id()
 
     def _updated_fields(self) -> list[str]:
         return [*super()._updated_fields(), "version"]
@@ -745,10 +807,6 @@ class RecordResource(SiteRowsResource):
         self.approve = approve
         self.source = ""  # the file, named on the review steps: its name and SHA-256
         self._locks: list[PeriodLock] | None = None
-
-    def stored_rows(self, keys: list[str]) -> models.QuerySet:
-        rows = super().stored_rows(keys)
-        return rows.prefetch_related(self.lines.relation) if self.lines else rows
 
     def locks(self) -> list[PeriodLock]:
         if self._locks is None:

@@ -209,8 +209,8 @@ def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> Ht
         return render(request, "records/import.html", ctx)
     messages.success(
         request,
-        _("Imported: %(created)s new records, %(updated)s updated.")
-        % {"created": report.created, "updated": report.updated},
+        _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+        % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
     )
     return redirect(done_url)
 
