@@ -16,7 +16,7 @@ from activities.models import (
     TrainingSession,
     TrainingTopic,
 )
-from iompanama.models import Sex, User
+from iompanama.models import Sex, Site, User
 from iompanama.resources import (
     SITE,
     BooleanWidget,
@@ -64,6 +64,7 @@ class ReachResource(RecordResource):
 
 
 class MedicalResource(RecordResource):
+    site_kind = Site.Kind.ETRM
     columns = (
         EXTERNAL_ID,
         Column(

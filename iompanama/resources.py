@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -136,16 +137,27 @@ class ChoiceWidget(widgets.Widget):
         super().__init__()
         self.choices = choices
         self.aliases = {key.casefold(): value for key, value in (aliases or {}).items()}
+        self._names: dict[str, str] | None = None
+
+    def names(self) -> dict[str, str]:
+        """Each choice by its code and its label in Spanish and in English, whatever the
+        importer's language: a file is often written by someone else."""
+        if self._names is None:
+            self._names = {}
+            for language in ("en", "es"):
+                with translation.override(language):
+                    for choice in self.choices:
+                        self._names[str(choice.label).casefold()] = choice.value
+            self._names |= {choice.value.casefold(): choice.value for choice in self.choices}
+            self._names |= self.aliases
+        return self._names
 
     def clean(self, value, row=None, **kwargs) -> str:
         text = "" if value is None else str(value).strip()
         if not text:
             return ""
-        if text.casefold() in self.aliases:
-            return self.aliases[text.casefold()]
-        for choice in self.choices:
-            if text.lower() in {choice.value.lower(), str(choice.label).lower()}:
-                return choice.value
+        if text.casefold() in self.names():
+            return self.names()[text.casefold()]
         raise ValueError(
             _("Unknown code “%(value)s”: use one of %(allowed)s.")
             % {"value": text, "allowed": ", ".join(self.choices.values)}
@@ -172,8 +184,6 @@ class CountryWidget(widgets.Widget):
 
 
 def _country_by_name(text: str) -> str:
-    from django.utils import translation
-
     wanted = text.casefold()
     for language in ("es", "en"):
         with translation.override(language):
@@ -184,11 +194,13 @@ def _country_by_name(text: str) -> str:
 
 
 class SiteWidget(widgets.Widget):
-    """A site by its code or its name, among those the importer works at."""
+    """A site by its code or its name, among those the importer works at; of one `kind` when
+    the record happens only there (medical attention at reception stations)."""
 
-    def __init__(self, user: User | None) -> None:
+    def __init__(self, user: User | None, kind: str = "") -> None:
         super().__init__()
         self.user = user
+        self.kind = kind
         self._sites: dict[str, Site] | None = None
 
     def sites(self) -> dict[str, Site]:
@@ -215,6 +227,16 @@ class SiteWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs) -> str:
         return value.code if value else ""
+
+    def allowed(self) -> list[str]:
+        """The codes of the importer's sites of the widget's kind."""
+        sites = set(self.sites().values())
+        return sorted(
+            site.code
+            for site in sites
+            if (self.user is None or self.user.works_at(site.pk))
+            and (not self.kind or site.kind == self.kind)
+        )
 
 
 class NamedWidget(widgets.Widget):
@@ -308,13 +330,33 @@ def allowed_values(widget: widgets.Widget) -> str:
     if isinstance(widget, BooleanWidget):
         return f"{_('yes')}, {_('no')}"
     if isinstance(widget, SiteWidget):
-        user = widget.user
-        sites = [s for s in widget.sites().values() if user is None or user.works_at(s.pk)]
-        return ", ".join(sorted({site.code for site in sites}))
+        return ", ".join(widget.allowed())
     if isinstance(widget, NamedWidget):
-        names = {str(getattr(row, widget.keys[0])) for row in widget.rows().values()}
-        return "; ".join(sorted(names))
+        return "; ".join(_names(widget))
     return ""
+
+
+def _names(widget: NamedWidget) -> list[str]:
+    return sorted({str(getattr(row, widget.keys[0])) for row in widget.rows().values()})
+
+
+def example_value(widget: widgets.Widget, suggested: str) -> str:
+    """The template's example of a column as the person's own file would hold it (one of
+    their sites, a name that exists, yes or no in their language), so that the template
+    imports as it is; `suggested` when it does, or when nothing better exists."""
+    if not suggested:
+        return ""
+    if isinstance(widget, BooleanWidget):
+        return widget.render(widget.clean(suggested))
+    if isinstance(widget, SiteWidget):
+        allowed = widget.allowed()
+        return suggested if suggested in allowed or not allowed else allowed[0]
+    if isinstance(widget, NamedWidget):
+        names = _names(widget)
+        return suggested if suggested.casefold() in widget.rows() or not names else names[0]
+    if hasattr(widget, "example"):  # a widget of an app (a person)
+        return widget.example(suggested)
+    return suggested
 
 
 @dataclass(frozen=True)
@@ -753,13 +795,14 @@ class SiteRowsResource(FileResource):
     opened before the import is refused rather than overwriting it."""
 
     personal_data = False
+    site_kind = ""  # the kind of site the rows happen at, when only one
 
     class Meta(FileResource.Meta):
         import_id_fields = ["external_id"]
 
     def __init__(self, user: User | None = None) -> None:
         super().__init__(user)
-        self.fields["site"].widget = SiteWidget(user)
+        self.fields["site"].widget = SiteWidget(user, self.site_kind)
 
     def stored_rows(self, keys: list[str]) -> models.QuerySet:
         """Two sites may number their rows alike: the importer's own come last, so that an

@@ -39,7 +39,7 @@ from iompanama.imports import (
     read_table,
 )
 from iompanama.models import ExportLog, Job, Reviewable, User
-from iompanama.resources import FileResource, RecordResource, allowed_values
+from iompanama.resources import FileResource, RecordResource, allowed_values, example_value
 
 PREVIEW_ROWS = 50
 
@@ -229,19 +229,20 @@ def import_template(
     data = book.active
     data.title = str(_("Data"))
     data.append(resource.column_names())
-    data.append([column.example for column in resource.file_columns])
+    examples = [example_value(resource.widget_of(c), c.example) for c in resource.file_columns]
+    data.append(examples)
     guide = book.create_sheet(str(_("Columns")))
     guide.append(
         [_("Column"), _("Required"), _("What it holds"), _("Allowed values"), _("Example")]
     )
-    for column in resource.file_columns:
+    for column, example in zip(resource.file_columns, examples, strict=True):
         guide.append(
             [
                 column.name,
                 _("yes") if column.required else _("no"),
                 str(column.help),
                 allowed_values(resource.widget_of(column)),
-                column.example,
+                example,
             ]
         )
     out = io.BytesIO()
