@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
-from iompanama.resources import FileResource, RecordResource
+from iompanama.resources import FileResource, RecordResource, neutralise
 
 
 class UnreadableFile(Exception):
@@ -190,11 +190,17 @@ def _row_errors(number: int, error: ValidationError, columns: dict[str, str]) ->
     ]
 
 
-def failing_rows_csv(dataset: tablib.Dataset, indexes: list[int]) -> str:
-    """The invalid rows as a CSV with the file's header, for the person to fix them."""
+def failing_rows_csv(dataset: tablib.Dataset, report: ImportReport) -> str:
+    """The invalid rows as a CSV with the file's header and a last column saying what is wrong
+    with each, for the person to fix them; formulas neutralised, as in every file we write."""
+    problems: dict[int, list[str]] = {}
+    for error in report.errors:
+        said = f"{error.column}: {error.message}" if error.column else error.message
+        problems.setdefault(error.number, []).append(said)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(dataset.headers)
-    for index in indexes:
-        writer.writerow(dataset[index])
+    writer.writerow([*dataset.headers, _("Problems")])
+    for index in report.failing_rows:
+        cells = [neutralise(cell) for cell in dataset[index]]
+        writer.writerow([*cells, " ".join(problems.get(index + 2, []))])
     return out.getvalue()

@@ -193,7 +193,7 @@ def _finish_import(job: Job, dataset: tablib.Dataset, report: ImportReport) -> N
     """Keeps the report, and the invalid rows as a CSV for the person to fix them."""
     if not report.is_valid:
         _drop_upload(job)
-        failing = "\ufeff" + failing_rows_csv(dataset, report.failing_rows)
+        failing = "\ufeff" + failing_rows_csv(dataset, report)
         job.file.save(f"{job.pk}-invalid-rows.csv", ContentFile(failing.encode()), save=False)
     _finish(job, report=asdict(report), file=job.file.name)
 

@@ -167,7 +167,7 @@ def run_import(
         return render(request, "records/import.html", ctx)
     ctx |= {"report": report, "approve": approve}
     if not report.is_valid:
-        failing = failing_rows_csv(dataset, report.failing_rows)
+        failing = failing_rows_csv(dataset, report)
         ctx["failing_rows_href"] = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
             ("\ufeff" + failing).encode()
         ).decode("ascii")
