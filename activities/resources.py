@@ -88,6 +88,8 @@ class MedicalResource(RecordResource):
 class FlowResource(RecordResource):
     """The SNM's monthly statistics of people who crossed the Darién."""
 
+    hxl_people = "#affected"  # not reached by IOM: in the population the crisis affects
+
     columns = (
         EXTERNAL_ID,
         SITE,

@@ -8,6 +8,7 @@ still say what the columns are and how each cell is written (neutralised, see re
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -15,15 +16,21 @@ from itertools import islice
 import openpyxl
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_countries import countries
 from import_export import widgets
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from iompanama.resources import (
     BooleanWidget,
     ChoiceWidget,
+    Column,
     CountryWidget,
     DateWidget,
+    FileResource,
+    NamedWidget,
     NumberWidget,
     RecordResource,
     SiteWidget,
@@ -45,10 +52,18 @@ FAST_WIDGETS = (
 )
 
 
+def export_resource(resource_class: type[FileResource], user, query: QueryDict) -> FileResource:
+    """The resource of an export: for people, or with `codes` in the query for machines."""
+    resource = resource_class(user=user)
+    return resource.for_machines() if query.get("codes") else resource
+
+
 def rows_of(resource: RecordResource, records: QuerySet) -> Iterator[Sequence]:
-    """The header, then each record's row (one per line, for records with lines) with every
-    cell neutralised, fetched in chunks."""
-    yield [*resource.get_export_headers(), *(column.name for column in resource.line_columns)]
+    """The header (and, for machines, the HXL row), then each record's row (one per line, for
+    records with lines) with every cell neutralised, fetched in chunks."""
+    yield resource.headers()
+    if resource.machine:
+        yield hxl_row(resource)
     fast = None if resource.lines else fast_rows(resource, records)
     if fast is not None:
         yield from fast
@@ -109,18 +124,21 @@ def _fast_columns(resource: RecordResource) -> tuple[list[str], list[tuple[int, 
 def _converter(widget: widgets.Widget) -> Convert | None:
     """What `widget.render` does to a column of values read with values_list; None when
     nothing."""
-    if isinstance(widget, NumberWidget):
+    if isinstance(widget, NumberWidget | DateWidget):
         return None
-    if isinstance(widget, DateWidget):
-        return _iso_dates
     if isinstance(widget, BooleanWidget):
-        yes, no = _("yes"), _("no")
+        yes, no = (_("yes"), _("no")) if widget.words else ("1", "0")
         return lambda column: [yes if value else no for value in column]
+    if isinstance(widget, ChoiceWidget | CountryWidget) and widget.words:
+        words = {code: widget.render(code) for code in _codes(widget)}
+        return lambda column: _texts([words.get(value, value) for value in column])
     return _texts
 
 
-def _iso_dates(column: tuple) -> list[str]:
-    return [value.isoformat() if value else "" for value in column]
+def _codes(widget: ChoiceWidget | CountryWidget) -> list[str]:
+    if isinstance(widget, ChoiceWidget):
+        return list(widget.choices.values)
+    return [code for code, _name in countries]
 
 
 def _texts(column: tuple) -> list:
@@ -147,20 +165,31 @@ def csv_response(rows: Iterable[Sequence], filename: str) -> StreamingHttpRespon
     return response
 
 
-def write_xlsx(rows: Iterable[Sequence], out) -> None:
+def write_xlsx(rows: Iterable[Sequence], out, title: str = "") -> None:
     """The rows (as `rows_of` makes them: neutralised, so that no cell starts with "=", which
     openpyxl would write as a formula) into `out`, a path or a binary file, one row in memory
-    at a time."""
+    at a time, on a sheet named `title`. Control characters that XLSX cannot hold (a vertical
+    tab pasted from Word) become spaces: openpyxl refuses them."""
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet()
+    sheet = book.create_sheet(sheet_title(title) or None)
     for row in rows:
-        sheet.append(row)
+        sheet.append(
+            [
+                ILLEGAL_CHARACTERS_RE.sub(" ", cell) if isinstance(cell, str) else cell
+                for cell in row
+            ]
+        )
     book.save(out)
 
 
-def xlsx_response(rows: Iterable[Sequence], filename: str) -> FileResponse:
+def sheet_title(title: str) -> str:
+    """A title as a sheet's name may be: 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", capfirst(str(title)))[:31]
+
+
+def xlsx_response(rows: Iterable[Sequence], filename: str, title: str = "") -> FileResponse:
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    write_xlsx(rows, out)
+    write_xlsx(rows, out, title)
     out.seek(0)
     return FileResponse(
         out,
@@ -168,3 +197,65 @@ def xlsx_response(rows: Iterable[Sequence], filename: str) -> FileResponse:
         filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+# HXL (Humanitarian Exchange Language) hashtags of the exports for machines, from the HXL core
+# schema only. People counted, by the column's name: their sex and age as core attributes.
+PEOPLE_ATTRIBUTES = {
+    "women": "+f",
+    "men": "+m",
+    "women_adults": "+f+adults",
+    "men_adults": "+m+adults",
+    "girls": "+f+children",
+    "boys": "+m+children",
+    "adults": "+adults",
+    "minors": "+children",
+    "children_adolescents": "+children",
+    "other_or_not_stated": "+i",
+    "people_reached": "",
+    "total_attended": "",
+    "crossed_total": "",
+    "nationality_crossed": "",
+}
+# Other columns whose meaning a core hashtag says better than the widget's default.
+NAMED_TAGS = {
+    "title": "#activity+name",
+    "campaign": "#activity+name",
+    "channel": "#channel+code",
+    "recipient": "#org+name",
+    "donor": "#org+funder+name",
+    "facilitators": "#org+impl+name",
+    "source": "#meta+source",
+    "item_category": "#item+type",
+    "item_description": "#item+name",
+    "item_unit": "#item+type",
+    "phone": "#contact+phone",
+}
+
+
+def hxl_row(resource: FileResource) -> list[str]:
+    """The row of HXL hashtags under the header of an export for machines."""
+    return [_hxl_tag(resource, column) for column in resource.file_columns]
+
+
+def _hxl_tag(resource: FileResource, column: Column) -> str:
+    widget = resource.widget_of(column)
+    name = column.name
+    if name == resource.key_column:
+        return "#meta+id"
+    if name in NAMED_TAGS:
+        return NAMED_TAGS[name]
+    if name in PEOPLE_ATTRIBUTES:
+        return resource.hxl_people + PEOPLE_ATTRIBUTES[name]
+    if isinstance(widget, SiteWidget):
+        return "#loc+code"
+    if isinstance(widget, DateWidget):
+        ends = {"start": "+start", "end": "+end"}
+        return "#date" + next((tag for word, tag in ends.items() if name.startswith(word)), "")
+    if isinstance(widget, CountryWidget):
+        return "#country+code+v_iso2"
+    if isinstance(widget, NumberWidget | BooleanWidget):
+        return "#indicator+num"
+    if isinstance(widget, ChoiceWidget | NamedWidget):
+        return "#indicator+type"
+    return "#description"

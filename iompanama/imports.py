@@ -44,6 +44,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     failing_rows: list[int] = field(default_factory=list)  # indexes in the dataset
     reviewed: bool = True  # whether the rows enter review (records) or not (people, answers)
+    first_line: int = 2  # the file's line of the first row: 3 under an HXL row
 
     @property
     def is_valid(self) -> bool:
@@ -127,6 +128,12 @@ def import_rows(
     resource.progress = progress
     resource.source = source
     report = ImportReport(reviewed=isinstance(resource, RecordResource))
+    # Headed as our exports head them: by name (for machines) or in either language (people).
+    by_header = resource.columns_by_header()
+    dataset.headers = [by_header.get(name.casefold(), name) for name in dataset.headers]
+    if _is_hxl_row(dataset[0]):
+        del dataset[0]
+        report.first_line = 3
     columns = set(dataset.headers)
     missing = [name for name in resource.required_columns() if name not in columns]
     if missing:
@@ -153,6 +160,12 @@ def import_rows(
     return report
 
 
+def _is_hxl_row(row) -> bool:
+    """An export for machines has its HXL hashtags under the header."""
+    cells = [str(cell).strip() for cell in row if cell not in (None, "")]
+    return bool(cells) and all(cell.startswith("#") for cell in cells)
+
+
 def _fill(report: ImportReport, resource: RecordResource, result) -> None:
     if result.base_errors:
         # An error of the whole file (a batch refused by the database): never shown as such.
@@ -164,7 +177,7 @@ def _fill(report: ImportReport, resource: RecordResource, result) -> None:
     report.updated -= resource.unchanged
     columns = resource.attribute_columns()
     for index, row in enumerate(result.rows):
-        number = index + 2
+        number = index + report.first_line
         if row.import_type == RowResult.IMPORT_TYPE_NEW:
             report.created += 1
         elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
@@ -202,5 +215,5 @@ def failing_rows_csv(dataset: tablib.Dataset, report: ImportReport) -> str:
     writer.writerow([*dataset.headers, _("Problems")])
     for index in report.failing_rows:
         cells = [neutralise(cell) for cell in dataset[index]]
-        writer.writerow([*cells, " ".join(problems.get(index + 2, []))])
+        writer.writerow([*cells, " ".join(problems.get(index + report.first_line, []))])
     return out.getvalue()

@@ -126,13 +126,14 @@ def run_export(job_id: int) -> None:
         visible = model.objects.for_user(job.by)
         form = import_string(job.filter_form)(QueryDict(job.query) or None, user=job.by)
         records = form.filter(visible) if form.is_bound else visible
-        rows = _counting(job, exports.rows_of(resource_class(user=job.by), records))
+        resource = exports.export_resource(resource_class, job.by, QueryDict(job.query))
+        rows = _counting(job, exports.rows_of(resource, records))
         with tempfile.TemporaryFile() as out:
             if job.file_format == "csv":
                 for line in exports.csv_lines(rows):
                     out.write(line.encode())
             else:
-                exports.write_xlsx(rows, out)
+                exports.write_xlsx(rows, out, model._meta.verbose_name_plural)
             out.seek(0)
             job.file.save(f"{job.pk}-export.{job.file_format}", File(out), save=False)
         _finish(job, file=job.file.name)

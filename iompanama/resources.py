@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
@@ -69,8 +70,9 @@ class DateWidget(widgets.Widget):
             _("“%(value)s” is not a date: write it as 2024-03-31 or 31/03/2024.") % {"value": text}
         )
 
-    def render(self, value, obj=None, **kwargs) -> str:
-        return value.isoformat() if value else ""
+    def render(self, value, obj=None, **kwargs) -> datetime.date | None:
+        """The date itself: a date cell in XLSX, written as ISO in CSV."""
+        return value
 
 
 @functools.lru_cache(maxsize=4096)  # a file's rows share a few dates
@@ -117,6 +119,7 @@ class NumberWidget(widgets.Widget):
 class BooleanWidget(widgets.Widget):
     YES = {"1", "true", "yes", "si", "sí", "x"}
     NO = {"", "0", "false", "no"}
+    words = True  # yes/no in the reader's language; 1/0 in files for machines
 
     def clean(self, value, row=None, **kwargs) -> bool:
         text = "" if value is None else str(value).strip().lower()
@@ -127,11 +130,16 @@ class BooleanWidget(widgets.Widget):
         raise ValueError(_("“%(value)s” is neither yes nor no.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs) -> str:
+        if not self.words:
+            return "1" if value else "0"
         return _("yes") if value else _("no")
 
 
 class ChoiceWidget(widgets.Widget):
-    """One of a field's choices, by its code or its label in either language."""
+    """One of a field's choices, by its code or its label in either language; written as its
+    label in the reader's language, or as its code in files for machines."""
+
+    words = True
 
     def __init__(self, choices: type[models.TextChoices], aliases: dict | None = None) -> None:
         super().__init__()
@@ -164,11 +172,16 @@ class ChoiceWidget(widgets.Widget):
         )
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return value or ""
+        if not value or not self.words:
+            return value or ""
+        return str(self.choices(value).label)
 
 
 class CountryWidget(widgets.Widget):
-    """A country by its ISO code (PA, PAN) or its name in Spanish or English."""
+    """A country by its ISO code (PA, PAN) or its name in Spanish or English; written as its
+    name in the reader's language, or as its ISO code in files for machines."""
+
+    words = True
 
     def clean(self, value, row=None, **kwargs) -> str:
         text = "" if value is None else str(value).strip()
@@ -180,7 +193,8 @@ class CountryWidget(widgets.Widget):
         return code
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return str(value.code if hasattr(value, "code") else value or "")
+        code = str(value.code if hasattr(value, "code") else value or "")
+        return countries.name(code) if code and self.words else code
 
 
 def _country_by_name(text: str) -> str:
@@ -415,6 +429,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
     columns: tuple[Column, ...] = ()
     lines: Lines | None = None
     importable = True
+    machine = False  # see for_machines
+    hxl_people = "#reached"  # the HXL hashtag of the people its numbers count
 
     class Meta:
         clean_model_instances = True
@@ -443,6 +459,47 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
     @property
     def line_columns(self) -> tuple[Column, ...]:
         return self.lines.columns if self.lines else ()
+
+    def for_machines(self) -> "FileResource":
+        """The export for other systems: columns by name, values by code (and an HXL row, see
+        exports.py); people's exports have headers and values in the reader's language. Both
+        import back."""
+        self.machine = True
+        for field in [*self.fields.values(), *self._line_fields]:
+            if hasattr(field.widget, "words"):
+                field.widget.words = False
+        return self
+
+    def headers(self) -> list[str]:
+        if self.machine:
+            return self.column_names()
+        return [self.label_of(column) for column in self.file_columns]
+
+    def label_of(self, column: Column) -> str:
+        """The column's header for people: its field's name in their language, after the
+        line's kind for a line's column ("Item: category")."""
+        model = self._meta.model
+        is_line = column in self.line_columns
+        if is_line:
+            model = model._meta.get_field(self.lines.relation).related_model
+        try:
+            field = model._meta.get_field(column.path.split("__")[0])
+        except FieldDoesNotExist:
+            return column.name
+        if is_line:
+            return f"{capfirst(model._meta.verbose_name)}: {field.verbose_name}"
+        return str(capfirst(field.verbose_name))
+
+    def columns_by_header(self) -> dict[str, str]:
+        """Each column's name by how a file may head it: its name, or its header for people in
+        either language (a file exported by someone who reads the other one)."""
+        names = {}
+        for language in ("en", "es"):
+            with translation.override(language):
+                names |= {
+                    self.label_of(column).casefold(): column.name for column in self.file_columns
+                }
+        return names | {name.casefold(): name for name in self.column_names()}
 
     @property
     def file_columns(self) -> tuple[Column, ...]:

@@ -99,10 +99,12 @@ def record_export(
             total,
         )
         return redirect(job)
-    rows = exports.rows_of(resource_class(user=request.user), records)
+    rows = exports.rows_of(
+        exports.export_resource(resource_class, request.user, request.GET), records
+    )
     if file_format == "csv":
         return exports.csv_response(rows, filename)
-    return exports.xlsx_response(rows, filename)
+    return exports.xlsx_response(rows, filename, model._meta.verbose_name_plural)
 
 
 def record_import(

@@ -117,8 +117,8 @@ class ReimportTest(PersonasTestCase):
     def setUp(self) -> None:
         self.login(self.admin)
 
-    def export(self, url_name: str) -> list[list[str]]:
-        response = self.client.get(reverse(f"{url_name}_export", args=["csv"]))
+    def export(self, url_name: str, query: str = "") -> list[list[str]]:
+        response = self.client.get(reverse(f"{url_name}_export", args=["csv"]) + query)
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         return list(csv.reader(io.StringIO(text)))
 
@@ -170,9 +170,11 @@ class ReimportTest(PersonasTestCase):
                 for record in records:
                     approved(record, self.field_a, self.supervisor_a)
                 before = list(model.objects.order_by("pk").values_list("pk", "version", "status"))
-                report = self.reimport(url_name, self.export(url_name))
-                self.assertEqual((report.created, report.updated), (0, 0))
-                self.assertEqual(report.unchanged, len(records))
+                # For people (headers and values in words), and for machines (codes, HXL).
+                for query in ("", "?codes=1"):
+                    report = self.reimport(url_name, self.export(url_name, query))
+                    self.assertEqual((report.created, report.updated), (0, 0))
+                    self.assertEqual(report.unchanged, len(records))
                 after = list(model.objects.order_by("pk").values_list("pk", "version", "status"))
                 self.assertEqual(after, before)
 
@@ -182,15 +184,15 @@ class ReimportTest(PersonasTestCase):
                 model = type(records[0])
                 for record in records:
                     approved(record, self.field_a, self.supervisor_a)
-                rows = self.export(url_name)
+                rows = self.export(url_name, "?codes=1")  # the header, the HXL row, the rows
                 index = rows[0].index(column)
-                for row in rows[1:]:
-                    if row[0] == rows[1][0]:  # every line of the first record
+                for row in rows[2:]:
+                    if row[0] == rows[2][0]:  # every line of the first record
                         row[index] = value
                 report = self.reimport(url_name, rows)
                 self.assertEqual((report.created, report.updated), (0, 1))
                 self.assertEqual(report.unchanged, len(records) - 1)
-                changed = model.objects.get(external_id=rows[1][0])
+                changed = model.objects.get(external_id=rows[2][0])
                 self.assertEqual(changed.status, ReviewStatus.SUBMITTED)
                 self.assertEqual(
                     model.objects.filter(status=ReviewStatus.APPROVED).count(), len(records) - 1
