@@ -128,6 +128,7 @@ def import_rows(
     resource.progress = progress
     resource.source = source
     report = ImportReport(reviewed=isinstance(resource, RecordResource))
+    dataset = resource.prepare(dataset)
     # Headed as our exports head them: by name (for machines) or in either language (people).
     by_header = resource.columns_by_header()
     dataset.headers = [by_header.get(name.casefold(), name) for name in dataset.headers]

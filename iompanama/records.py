@@ -285,7 +285,8 @@ class RecordPages:
                     self._url("export", file_format="csv") + for_machines,
                 ),
             ]
-        if self.importable and may_import(user, self.model):
+        links["may_import"] = may_import(user, self.model)
+        if self.importable and links["may_import"]:
             links["import_url"] = self._url("import")
         return links
 

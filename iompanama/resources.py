@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
 
+import tablib
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
@@ -537,6 +538,11 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         ]
 
     # Import, row by row
+    def prepare(self, dataset: tablib.Dataset) -> tablib.Dataset:
+        """The file as this resource reads it: as it is, but for a survey tool's export
+        (activities' KoboResponseResource), which becomes our columns."""
+        return dataset
+
     def before_import(self, dataset, **kwargs) -> None:
         """The rows the file updates, read once rather than once per row."""
         keys = {self._key(row) for row in dataset.dict} - {""}
