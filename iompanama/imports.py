@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
+from openpyxl.utils import get_column_letter
 
 from iompanama.resources import FileResource, RecordResource, neutralise
 
@@ -56,10 +57,7 @@ def read_table(name: str, content: bytes) -> tablib.Dataset:
     if not content:
         raise UnreadableFile(_("The file is empty."))
     if len(content) > settings.IMPORT_MAX_BYTES:
-        raise UnreadableFile(
-            _("The file is larger than %(size)s MB: split it into smaller files.")
-            % {"size": settings.IMPORT_MAX_BYTES // 1_000_000}
-        )
+        raise UnreadableFile(too_large())
     lower = name.lower()
     if lower.endswith(".csv"):
         rows = _csv_rows(content)
@@ -78,6 +76,12 @@ def read_table(name: str, content: bytes) -> tablib.Dataset:
     return dataset
 
 
+def too_large() -> str:
+    return _("The file is larger than %(size)s MB: split it into smaller files.") % {
+        "size": settings.IMPORT_MAX_BYTES // 1_000_000
+    }
+
+
 def _csv_rows(content: bytes) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
@@ -87,7 +91,19 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise UnreadableFile(_("Upload a CSV or an XLSX (Excel) file."))
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    # Universal newlines: a file saved with bare carriage returns (old Mac Excel) has lines.
+    # Strict: a quote that never closes is an error, not the rest of the file in one cell.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise UnreadableFile(
+            _(
+                "The file cannot be read as CSV from line %(line)s: a cell is far too long, or "
+                "a quote opens and never closes."
+            )
+            % {"line": reader.line_num}
+        ) from None
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
@@ -104,8 +120,39 @@ def _xlsx_rows(content: bytes) -> list[list]:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken file
         raise UnreadableFile(_("This is not a readable XLSX (Excel) file.")) from None
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return _sheet_rows(book.worksheets[0])
+
+
+def _sheet_rows(sheet) -> list[list]:
+    """The sheet's rows that hold something, each as wide as the header. Read as the file has
+    them, not as its dimension claims (the reader would fill every row and column up to a cell
+    at XFD1048576): a cell outside the table, or rows going on past IMPORT_MAX_ROWS, is a
+    message, and the rows between are never held."""
+    sheet.reset_dimensions()
+    rows, width = [], 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > settings.IMPORT_MAX_ROWS + 1:
+            raise UnreadableFile(
+                _(
+                    "The sheet goes on past row %(row)s: split it into smaller files, or delete "
+                    "what lies below the table."
+                )
+                % {"row": settings.IMPORT_MAX_ROWS + 1}
+            )
+        filled = [index for index, cell in enumerate(row) if cell not in (None, "")]
+        if number == 1:
+            width = filled[-1] + 1 if filled else 0
+        elif filled and filled[-1] >= width:
+            raise UnreadableFile(
+                _(
+                    "Cell %(cell)s lies outside the table, whose header has %(columns)s "
+                    "columns: delete it, or give its column a header."
+                )
+                % {"cell": f"{get_column_letter(filled[-1] + 1)}{number}", "columns": width}
+            )
+        if filled:
+            rows.append(list(row[:width]))
+    return rows
 
 
 def file_source(name: str, content: bytes) -> str:

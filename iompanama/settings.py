@@ -180,6 +180,8 @@ STORAGES = {
 # one that unpacks to more than IMPORT_MAX_UNPACKED_BYTES is refused unread (zip bomb).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200_000_000)
+# Rows of a sheet read at most: a cell far below the table is a message, not a million rows.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)
 # The admin's import and export: administrators only (they alone hold the delete permissions).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "delete"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "delete"

@@ -37,6 +37,7 @@ from iompanama.imports import (
     file_source,
     import_rows,
     read_table,
+    too_large,
 )
 from iompanama.models import ExportLog, Job, Reviewable, User
 from iompanama.resources import FileResource, RecordResource, allowed_values, example_value
@@ -58,6 +59,14 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not (may_approve and user.is_administrator):
             del self.fields["approve"]
+
+    def clean_file(self):
+        """Refused by its size before it is read: Django streamed it to disk, and a file of
+        hundreds of megabytes must not be read into memory to be told it is too big."""
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(too_large())
+        return upload
 
 
 def filtered_records(request: HttpRequest, model, filter_form: type[RecordFilterForm]):
