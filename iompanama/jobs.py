@@ -16,6 +16,7 @@ import tablib
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -80,15 +81,31 @@ def confirm_import(job: Job) -> None:
 
 
 def _create(user: User, **fields) -> Job:
-    for old in Job.objects.expired():
-        old.delete_files()
-        old.delete()
+    expire_files()
     return Job.objects.create(
         by=user,
         language=translation.get_language() or "",
         expires_at=timezone.now() + timedelta(hours=settings.JOB_KEEP_HOURS),
         **fields,
     )
+
+
+def expire_files() -> None:
+    """Deletes the jobs past their time with their files, and the uploads checked on the
+    import page but never confirmed (kept for the confirmation by a session token) once older
+    than UPLOAD_KEEP_HOURS: they may hold personal data. Run on a schedule (`manage.py
+    expire_files`) and whenever a job starts."""
+    for old in Job.objects.expired():
+        old.delete_files()
+        old.delete()
+    if not default_storage.exists(PENDING_UPLOADS):
+        return
+    kept = set(Job.objects.exclude(upload="").values_list("upload", flat=True))
+    limit = timezone.now() - timedelta(hours=settings.UPLOAD_KEEP_HOURS)
+    for name in default_storage.listdir(PENDING_UPLOADS)[1]:
+        path = f"{PENDING_UPLOADS}/{name}"
+        if path not in kept and default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
 
 
 def _dotted(cls: type) -> str:
@@ -114,6 +131,10 @@ def _running(job: Job) -> Iterator[None]:
 
 def _finish(job: Job, **fields) -> None:
     _update(job, status=Job.Status.DONE, done=job.total, **fields)
+
+
+# Where uploads wait for their confirmation: the import page's, and background jobs'.
+PENDING_UPLOADS = "imports"
 
 
 @task()

@@ -196,6 +196,8 @@ EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20_000)
 # is lower than for exports, to stay well inside a request's timeout.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5_000)
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
+# An upload checked on the import page but never confirmed is deleted after this long.
+UPLOAD_KEEP_HOURS = env_int("UPLOAD_KEEP_HOURS", 24)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

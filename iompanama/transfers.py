@@ -186,7 +186,7 @@ def run_import(
     # Kept until confirmed; the session says whose it is and which kind of record.
     token = uuid.uuid4().hex
     path = default_storage.save(
-        f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(content)
+        f"{jobs.PENDING_UPLOADS}/{token}{Path(upload.name).suffix.lower()}", ContentFile(content)
     )
     request.session[f"import-{token}"] = {
         "path": path,
