@@ -148,16 +148,28 @@ def run_export(job_id: int) -> None:
         form = import_string(job.filter_form)(QueryDict(job.query) or None, user=job.by)
         records = form.filter(visible) if form.is_bound else visible
         resource = exports.export_resource(resource_class, job.by, QueryDict(job.query))
-        rows = _counting(job, exports.rows_of(resource, records))
         with tempfile.TemporaryFile() as out:
             if job.file_format == "csv":
-                for line in exports.csv_lines(rows):
-                    out.write(line.encode())
+                for chunk in _counting_lines(job, exports.csv_chunks(resource, records)):
+                    out.write(chunk if isinstance(chunk, bytes) else chunk.encode())
             else:
+                rows = _counting(job, exports.rows_of(resource, records))
                 exports.write_xlsx(rows, out, model._meta.verbose_name_plural)
             out.seek(0)
             job.file.save(f"{job.pk}-export.{job.file_format}", File(out), save=False)
         _finish(job, file=job.file.name)
+
+
+def _counting_lines(job: Job, chunks):
+    """The progress of a CSV written in chunks: its lines so far (a cell may hold a line
+    break: a progress bar, not a count)."""
+    done = reported = 0
+    for chunk in chunks:
+        done += chunk.count(b"\n" if isinstance(chunk, bytes) else "\n")
+        if done - reported >= PROGRESS_EVERY:
+            Job.objects.filter(pk=job.pk).update(done=done)
+            reported = done
+        yield chunk
 
 
 def _counting(job: Job, rows):

@@ -108,11 +108,10 @@ def record_export(
             total,
         )
         return redirect(job)
-    rows = exports.rows_of(
-        exports.export_resource(resource_class, request.user, request.GET), records
-    )
+    resource = exports.export_resource(resource_class, request.user, request.GET)
     if file_format == "csv":
-        return exports.csv_response(rows, filename)
+        return exports.csv_response(exports.csv_chunks(resource, records), filename)
+    rows = exports.rows_of(resource, records)
     return exports.xlsx_response(rows, filename, model._meta.verbose_name_plural)
 
 
