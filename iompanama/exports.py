@@ -1,5 +1,6 @@
-"""Exports of a list's rows as CSV (streamed: memory stays flat however many rows) or XLSX
-(openpyxl's write-only mode, through a temporary file).
+"""Exports of a list's rows as CSV (streamed: memory stays flat however many rows; written by
+PostgreSQL's COPY where it can) or XLSX (its sheet's XML written a chunk of rows at a time,
+through a temporary file).
 
 django-import-export builds a whole file in memory, so big exports go around it; its resources
 still say what the columns are and how each cell is written (neutralised, see resources.py).
@@ -7,13 +8,15 @@ still say what the columns are and how each cell is written (neutralised, see re
 """
 
 import csv
+import datetime
 import io
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
+from xml.sax.saxutils import escape
 
-import openpyxl
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Case, CharField, F, QuerySet, Value, When
@@ -231,20 +234,105 @@ def csv_response(chunks: Iterable[str | bytes], filename: str) -> StreamingHttpR
 
 
 def write_xlsx(rows: Iterable[Sequence], out, title: str = "") -> None:
-    """The rows (as `rows_of` makes them: neutralised, so that no cell starts with "=", which
-    openpyxl would write as a formula) into `out`, a path or a binary file, one row in memory
-    at a time, on a sheet named `title`. Control characters that XLSX cannot hold (a vertical
-    tab pasted from Word) become spaces: openpyxl refuses them."""
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title(title) or None)
-    for row in rows:
-        sheet.append(
-            [
-                ILLEGAL_CHARACTERS_RE.sub(" ", cell) if isinstance(cell, str) else cell
-                for cell in row
-            ]
-        )
-    book.save(out)
+    """The rows (as `rows_of` makes them: neutralised) into `out`, a path or a binary file, on
+    a sheet named `title`: text, numbers, and dates as date cells. The sheet's XML is written
+    here, a chunk of rows at a time, rather than by openpyxl's write-only mode, three times
+    slower for the same file (one object per cell). Text is never a formula in this writer;
+    control characters that XLSX cannot hold (a vertical tab pasted from Word) become spaces."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in XLSX_PARTS.items():
+            book.writestr(name, text)
+        title = escape(sheet_title(title) or "Sheet1", {'"': "&quot;"})
+        book.writestr("xl/workbook.xml", XLSX_WORKBOOK.format(title=title))
+        with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(XLSX_SHEET_START)
+            rows = iter(rows)
+            number = 0
+            while chunk := list(islice(rows, CHUNK)):
+                lines = []
+                for number, row in enumerate(chunk, start=number + 1):  # noqa: B020
+                    cells = "".join(map(_xlsx_cell, row))
+                    lines.append(f'<row r="{number}">{cells}</row>')
+                sheet.write("".join(lines).encode())
+            sheet.write(XLSX_SHEET_END)
+
+
+def _xlsx_cell(value) -> str:
+    if value is None or value == "":
+        return "<c/>"
+    if isinstance(value, bool):
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f"<c><v>{value}</v></c>"
+    if isinstance(value, datetime.date):
+        return f'<c s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>'
+    text = escape(ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+# The parts of an XLSX of one sheet (ECMA-376): what Excel, LibreOffice and openpyxl need.
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    # Style 1: a date as 2024-03-31.
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        "</cellStyleXfs>"
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        "</cellXfs>"
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+XLSX_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+XLSX_SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData>"
+)
+XLSX_SHEET_END = b"</sheetData></worksheet>"
 
 
 def sheet_title(title: str) -> str:
