@@ -20,7 +20,8 @@ from xml.sax.saxutils import escape
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Case, CharField, F, QuerySet, Value, When
-from django.db.models.functions import Concat, NullIf
+from django.db.models.functions import Concat, Left, NullIf
+from django.db.models.lookups import In
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from import_export import widgets
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from iompanama.resources import (
+    FORMULA_STARTS,
     BooleanWidget,
     ChoiceWidget,
     Column,
@@ -134,7 +136,7 @@ def _sql_cell(path: str, widget: widgets.Widget):
 def _neutralised(path: str) -> Case:
     """The text with a leading apostrophe when a spreadsheet would take it for a formula."""
     return Case(
-        When(**{f"{path}__regex": r"^[=+\-@\t\r]"}, then=Concat(Value("'"), F(path))),
+        When(In(Left(path, 1), FORMULA_STARTS), then=Concat(Value("'"), F(path))),
         default=F(path),
         output_field=CharField(),
     )
