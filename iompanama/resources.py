@@ -557,6 +557,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
 
     def before_import_row(self, row, **kwargs) -> None:
         key = self._key(row)
+        self._row_number = kwargs["row_number"]
         if self.lines:
             self._first_lines.setdefault(key, (kwargs["row_number"], self._record_cells(row)))
         elif key in self._seen_keys:
@@ -609,6 +610,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         """The stored row, with its content as stored: the file may give it unchanged."""
         instance = self._stored.get(self._key(row))
         if instance is not None:
+            instance._row_number = self._row_number  # for a refusal found when it is written
             instance._stored_content = self._content(
                 instance,
                 {name: list(getattr(instance, name).all()) for name in self._many_attributes()},
@@ -751,6 +753,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         # A row given as it is stored is not written: no version raised, no review reopened.
         changed = rows if created else [row for row in rows if not self._is_unchanged(row)]
         self.unchanged += len(rows) - len(changed)
+        if not created:
+            changed = [row for row in changed if not self._refused(row, result)]
         try:
             if changed:
                 self.write_batch(changed, created)
@@ -758,6 +762,21 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
             self.handle_import_error(result, error, raise_errors)
         finally:
             rows.clear()
+
+    def _refused(self, row: models.Model, result) -> bool:
+        """Whether a stored row that the file changes may not be changed (see RecordResource);
+        if so its line of the file is marked invalid with the reason. Decided here, once a
+        record's every line is read: the same row unchanged is no change, and is let pass."""
+        errors = self.change_refusal(row)
+        if errors:
+            line = result.rows[row._row_number - 1]
+            line.import_type = RowResult.IMPORT_TYPE_INVALID
+            line.validation_error = ValidationError(errors)
+        return bool(errors)
+
+    def change_refusal(self, row: models.Model) -> dict:
+        """Why this stored row may not be changed, by column; none here."""
+        return {}
 
     def write_batch(self, rows: list[models.Model], created: bool) -> None:
         model = self._meta.model
@@ -920,15 +939,31 @@ class RecordResource(SiteRowsResource):
         return self._locks
 
     def get_instance(self, instance_loader, row):
-        """A stored record is changed only by who may edit it, and not in a locked period."""
+        """A stored record is changed only by who may edit it, and not in a locked period: why
+        not is kept with it, and said if the file changes it (`change_refusal`)."""
         instance = super().get_instance(instance_loader, row)
         if instance is None:
             return None
+        instance._refusal = {}
         if not instance.may_edit(self.user):
-            raise ValidationError({"external_id": instance.edit_refusal(self.user)})
-        if instance.status == ReviewStatus.APPROVED:
-            self._refuse_if_locked(instance)
+            instance._refusal = {"external_id": [instance.edit_refusal(self.user)]}
+        elif instance.status == ReviewStatus.APPROVED:
+            try:
+                self._refuse_if_locked(instance)
+            except ValidationError as error:
+                instance._refusal = error.message_dict
         return instance
+
+    def change_refusal(self, row: Reviewable) -> dict:
+        """Who may not edit the record, or the lock of its period (as stored or as the file
+        would make it), refuses a change; an unchanged record passes, changing nothing."""
+        if row._refusal:
+            return row._refusal
+        try:
+            self._refuse_if_locked(row, getattr(row, "_import_lines", []))
+        except ValidationError as error:
+            return error.message_dict
+        return {}
 
     def _refuse_if_locked(self, record: Reviewable, lines: list | None = None) -> None:
         try:
@@ -941,12 +976,14 @@ class RecordResource(SiteRowsResource):
         instance._status_before_import = ReviewStatus.DRAFT if new else instance.status
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A new record in a locked period is refused at once; a stored one when written."""
         super().validate_instance(instance, import_validation_errors, validate_unique)
-        self._refuse_if_locked(instance, getattr(instance, "_import_lines", []))
+        if instance.pk is None:
+            self._refuse_if_locked(instance, getattr(instance, "_import_lines", []))
 
     def _line(self, record: models.Model, row) -> models.Model | None:
         line = super()._line(record, row)
-        if line is not None:
+        if line is not None and record.pk is None:
             self._refuse_if_locked(record, [line])
         return line
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cases.models import AVRFamilyMember, Beneficiary
 from iompanama.models import ReviewStatus
+from reports.models import PublishedFactsheet
 from tests.factories import (
     make_avr_case,
     make_beneficiary,
@@ -214,3 +215,53 @@ class ReimportTest(PersonasTestCase):
         self.assertNotEqual(first.external_id, second.external_id)
         rows = self.export("activities:reach")
         self.assertEqual({row[0] for row in rows[1:]}, {first.external_id, second.external_id})
+
+
+class ReimportByOthersTest(PersonasTestCase):
+    """Who may not change a record (not its author, a locked period, a record waiting for
+    review) may still import back the export that holds it unchanged: nothing is written. A
+    changed cell there is refused on its line."""
+
+    def setUp(self) -> None:
+        self.login(self.supervisor_a)
+        self.records = [make_reach(self.darien, self.field_a) for _n in range(3)]
+        self.url = reverse("activities:reach_import")
+
+    def export(self) -> list[list[str]]:
+        response = self.client.get(reverse("activities:reach_export", args=["csv"]) + "?codes=1")
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+
+    def preview(self, rows: list[list[str]]):
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        upload = SimpleUploadedFile("f.csv", out.getvalue().encode())
+        return self.client.post(self.url, {"file": upload}).context["report"]
+
+    def test_records_waiting_for_review_import_back_unchanged(self) -> None:
+        for record in self.records:
+            record.submit(by=self.field_a)
+        report = self.preview(self.export())
+        self.assertEqual((report.errors, report.unchanged), ([], 3))
+
+    def test_another_persons_approved_records_import_back_unchanged_but_not_changed(self) -> None:
+        for record in self.records:
+            approved(record, self.field_a, self.admin)
+        rows = self.export()
+        self.assertEqual(self.preview(rows).unchanged, 3)
+        rows[3][rows[0].index("campaign")] = "Otra"
+        report = self.preview(rows)
+        self.assertEqual([(e.number, e.column) for e in report.errors], [(4, "external_id")])
+
+    def test_records_of_a_locked_period_import_back_unchanged_but_not_changed(self) -> None:
+        self.login(self.admin)
+        for record in self.records:
+            approved(record, self.field_a, self.supervisor_a)
+        PublishedFactsheet.publish(
+            datetime.date(2023, 9, 1), datetime.date(2023, 9, 30), by=self.admin
+        )
+        rows = self.export()
+        self.assertEqual(self.preview(rows).unchanged, 3)
+        rows[2][rows[0].index("people_reached")] = "999999"
+        report = self.preview(rows)
+        self.assertEqual([(e.number, e.column) for e in report.errors], [(3, "date")])
