@@ -97,8 +97,9 @@ def copied_rows(resource: RecordResource, records: QuerySet) -> Iterator[bytes] 
     """The rows as CSV written by PostgreSQL's `COPY ... TO STDOUT` (no Python work per row:
     staff exports of hundreds of thousands of rows at the database's speed), the cells being
     those `fast_rows` gives: words for choices, countries and yes/no, neutralised text, ISO
-    dates. None when not on PostgreSQL or when a column needs Python (see `_fast_columns`)."""
-    if connection.vendor != "postgresql" or _fast_columns(resource) is None:
+    dates. None when not on PostgreSQL, for records with lines, or when a column needs Python
+    (see `_fast_columns`)."""
+    if connection.vendor != "postgresql" or resource.lines or _fast_columns(resource) is None:
         return None
     cells = {
         f"cell_{index}": _sql_cell(field.attribute, field.widget)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import translation
 
 from activities.models import CommunicationReach
-from activities.resources import ReachResource
+from activities.resources import FlowResource, ReachResource
 from cases.models import Beneficiary
 from cases.resources import BeneficiaryResource
 from iompanama import exports
@@ -131,3 +131,7 @@ class CopyExportTest(PersonasTestCase):
                     python = "".join(exports.csv_lines(exports.rows_of(resource, records)))
                     self.assertEqual(copied.decode(), python.replace("\r\n", "\n"))
         translation.deactivate()
+
+    def test_records_with_lines_are_not_copied(self) -> None:
+        resource = FlowResource(self.admin)
+        self.assertIsNone(exports.copied_rows(resource, resource._meta.model.objects.all()))
