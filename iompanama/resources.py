@@ -355,12 +355,14 @@ def _names(widget: NamedWidget) -> list[str]:
     return sorted({str(getattr(row, widget.keys[0])) for row in widget.rows().values()})
 
 
-def example_value(widget: widgets.Widget, suggested: str) -> str:
+def example_value(widget: widgets.Widget, suggested: str) -> str | datetime.date:
     """The template's example of a column as the person's own file would hold it (one of
     their sites, a name that exists, yes or no in their language), so that the template
     imports as it is; `suggested` when it does, or when nothing better exists."""
     if not suggested:
         return ""
+    if type(widget) is DateWidget:  # a date cell, as people's spreadsheets have them
+        return widget.clean(suggested)
     if isinstance(widget, BooleanWidget):
         return widget.render(widget.clean(suggested))
     if isinstance(widget, SiteWidget):

@@ -1,5 +1,6 @@
 """Each import template, filled with its own example row, imports as it is."""
 
+import datetime
 import io
 
 import openpyxl
@@ -94,3 +95,12 @@ class ChoiceWordsTest(PersonasTestCase):
             with self.subTest(language), translation.override(language):
                 for word in ("female", "Female", "Femenino", "FEMENINO"):
                     self.assertEqual(widget.clean(word), Sex.FEMALE)
+
+
+class TemplateDatesTest(PersonasTestCase):
+    def test_the_examples_dates_are_date_cells(self) -> None:
+        self.login(self.admin)
+        template = self.client.get(reverse("activities:reach_import_template"))
+        sheet = openpyxl.load_workbook(io.BytesIO(template.content)).worksheets[0]
+        header = [cell.value for cell in sheet[1]]
+        self.assertIsInstance(sheet.cell(2, header.index("date") + 1).value, datetime.datetime)
