@@ -227,11 +227,12 @@ class KoboMappingForm(forms.Form):
                 required=target in REQUIRED_TARGETS,
                 initial=mapping.get("questions", {}).get(target, ""),
             )
+        said = _choice_labels(kobo_form.form)
         for name, codes in mapping.get("choices", {}).items():
             target = next(t for t, q in mapping["questions"].items() if q == name)
             for choice, code in codes.items():
                 field_name = f"c_{name}|{choice}"
-                label = f"{name}: {choice}"
+                label = f"{name}: {choice} ({said[name].get(choice) or choice})"
                 if target == "nationality":
                     self.fields[field_name] = forms.CharField(
                         label=label, required=False, initial=code, max_length=60
@@ -267,6 +268,17 @@ def _target_label(target: str) -> str:
     if target == "date":
         return _("date of the submission (its month is the round's)")
     return SurveyResponse._meta.get_field(target).verbose_name
+
+
+def _choice_labels(form: dict) -> dict[str, dict[str, str]]:
+    """Each choice's first label, by question and choice name: what the administrator reads."""
+    return {
+        question["name"]: {
+            choice["name"]: (choice["labels"] or [""])[0]
+            for choice in form["choices"].get(question["list"], [])
+        }
+        for question in form["questions"]
+    }
 
 
 def _question_title(question: kobo.Question) -> str:
