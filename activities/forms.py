@@ -1,12 +1,16 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from activities import kobo
+from activities.kobo import read_xlsform
 from activities.models import (
     CommunicationReach,
     Donation,
     DonationItem,
     Donor,
     FlowByNationality,
+    KoboForm,
     MedicalAttentionTally,
     MigrationFlowStatistic,
     SurveyResponse,
@@ -22,6 +26,7 @@ from iompanama.forms import (
     RecordRows,
     RowForm,
 )
+from iompanama.imports import UnreadableFile
 from iompanama.models import Province, Site
 
 
@@ -194,3 +199,112 @@ class SurveyRoundFilterForm(RecordFilterForm):
         label=_("Province"), queryset=Province.objects.all(), required=False
     )
     own_filters = ("provinces",)
+
+
+class KoboFormForm(forms.ModelForm):
+    """A KoboToolbox form to map: its name, where its rounds are, and its XLSForm."""
+
+    xlsform = forms.FileField(
+        label=_("XLSForm"),
+        help_text=_("The form's definition: in KoboToolbox, the form's “Download XLS”."),
+    )
+
+    class Meta:
+        model = KoboForm
+        fields = ["name", "site", "provinces"]
+        help_texts = {
+            "site": _("Where its rounds are entered."),
+            "provinces": _("The provinces of its rounds."),
+        }
+
+    def clean_xlsform(self) -> dict:
+        try:
+            return read_xlsform(self.cleaned_data["xlsform"].read())
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class KoboMappingForm(forms.Form):
+    """Which question of the form fills each of our fields, and which code each choice of
+    those questions is: a field per target, and one per choice of the questions mapped."""
+
+    sample = forms.FileField(
+        label=_("An export to preview"),
+        required=False,
+        help_text=_("Its first rows are shown as they would be imported; it is not kept."),
+    )
+
+    def __init__(self, *args, kobo_form: KoboForm, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kobo_form = kobo_form
+        mapping = kobo_form.mapping
+        found = kobo.questions(kobo_form.form)
+        options = [("", "—"), *((name, _question_title(q)) for name, q in found.items())]
+        for target in kobo.TARGETS:
+            self.fields[f"q_{target}"] = forms.ChoiceField(
+                label=capfirst(_target_label(target)),
+                choices=options,
+                required=target in REQUIRED_TARGETS,
+                initial=mapping.get("questions", {}).get(target, ""),
+            )
+        said = _choice_labels(kobo_form.form)
+        for name, codes in mapping.get("choices", {}).items():
+            target = next(t for t, q in mapping["questions"].items() if q == name)
+            for choice, code in codes.items():
+                field_name = f"c_{name}|{choice}"
+                label = f"{name}: {choice} ({said[name].get(choice) or choice})"
+                if target == "nationality":
+                    self.fields[field_name] = forms.CharField(
+                        label=label, required=False, initial=code, max_length=60
+                    )
+                else:
+                    self.fields[field_name] = forms.ChoiceField(
+                        label=label, choices=_codes(target), required=False, initial=code
+                    )
+
+    def target_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("q_")]
+
+    def choice_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("c_")]
+
+    def chosen(self) -> dict[str, str]:
+        return {t: self.cleaned_data[f"q_{t}"] for t in kobo.TARGETS}
+
+    def choices(self) -> dict[str, dict[str, str]]:
+        codes: dict[str, dict[str, str]] = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("c_"):
+                question, _sep, choice = name[2:].partition("|")
+                codes.setdefault(question, {})[choice] = value or ""
+        return codes
+
+
+# Without these the rows cannot be imported; the others may stay empty.
+REQUIRED_TARGETS = {"respondent_id", "date", "main_source", "sex", "age_group", "nationality"}
+
+
+def _target_label(target: str) -> str:
+    if target == "date":
+        return _("date of the submission (its month is the round's)")
+    return SurveyResponse._meta.get_field(target).verbose_name
+
+
+def _choice_labels(form: dict) -> dict[str, dict[str, str]]:
+    """Each choice's first label, by question and choice name: what the administrator reads."""
+    return {
+        question["name"]: {
+            choice["name"]: (choice["labels"] or [""])[0]
+            for choice in form["choices"].get(question["list"], [])
+        }
+        for question in form["questions"]
+    }
+
+
+def _question_title(question: kobo.Question) -> str:
+    return f"{question.name} ({question.kind})"
+
+
+def _codes(target: str) -> list[tuple[str, str]]:
+    field = SurveyResponse._meta.get_field(target)
+    return [("", _("Left empty")), *field.choices]

@@ -2,13 +2,25 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from iompanama.models import Province, RecordLine, Reviewable, ReviewableQuerySet, Sex, Site
+from activities import kobo
+from iompanama.access import may_import
+from iompanama.models import (
+    Province,
+    RecordLine,
+    Reviewable,
+    ReviewableQuerySet,
+    ReviewStatus,
+    Sex,
+    Site,
+    User,
+)
 from iompanama.validators import not_in_future, validate_document
 
 
@@ -521,6 +533,22 @@ class SurveyRound(Reviewable):
             "count": _number(self.respondents)
         }
 
+    @classmethod
+    def for_import(cls, site: Site, month, provinces, by: User) -> "tuple[SurveyRound, str]":
+        """The round of a month at a site that an import adds respondents to, made (a draft,
+        in the importer's name) when there is none; and, when it takes no new respondents
+        (waiting for review, approved, another person's), why."""
+        survey = cls.objects.filter(site=site, month=month).order_by("-pk").first()
+        if survey is None:
+            survey = cls(site=site, month=month)
+            survey.create(by=by, write_related=lambda: survey.provinces.set(provinces))
+            return survey, ""
+        if survey.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED) and survey.may_edit(by):
+            return survey, ""
+        return survey, _(
+            "The round of %(month)s is %(status)s: it takes no new or changed respondents."
+        ) % {"month": f"{month:%m/%Y}", "status": survey.get_status_display().lower()}
+
     def answer_counts(self) -> list[tuple[str, list[tuple[str, int, int | None]]]]:
         """Per question, each answer with its count and its percentage of those who answered
         (None for "no answer"); counted by the database in one query."""
@@ -689,3 +717,51 @@ def _raise_if_any(errors: dict[str, str | None]) -> None:
     errors = {field: message for field, message in errors.items() if message}
     if errors:
         raise ValidationError(errors)
+
+
+class KoboForm(models.Model):
+    """A KoboToolbox form of the flow monitoring survey, mapped once by an administrator: its
+    exports then import as they come, each submission into the round of its month at `site`
+    (made, with `provinces`, when the month has none). See kobo.py."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="kobo_forms"
+    )
+    provinces = models.ManyToManyField(
+        Province, verbose_name=_("provinces"), blank=True, related_name="kobo_forms"
+    )
+    # The questions and choices of its XLSForm (kobo.read_xlsform), and what each becomes:
+    # {"questions": {target: question}, "choices": {question: {choice: code}}}.
+    form = models.JSONField(_("form"), default=dict)
+    mapping = models.JSONField(_("mapping"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("KoboToolbox form")
+        verbose_name_plural = _("KoboToolbox forms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:kobo_form", args=[self.pk])
+
+    def may_import(self, user: User) -> bool:
+        """Who imports survey rounds, at the form's site."""
+        return may_import(user, SurveyRound) and user.works_at(self.site_id)
+
+    def remap(self, chosen: dict[str, str], choices: dict | None = None) -> None:
+        """Map each target to the question `chosen` and each choice to the code `choices`
+        says (by question, then choice); the choices it leaves out are guessed."""
+        # Import here: the resources import these models.
+        from activities.resources import guess_code
+
+        known = self.mapping.get("choices", {}) | (choices or {})
+        self.mapping = kobo.mapped(self.form, chosen, known, guess_code)
+        self.save()
+
+    def export(self) -> kobo.KoboExport:
+        """The reader of this form's exports."""
+        return kobo.KoboExport(self.form, self.mapping)

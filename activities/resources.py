@@ -1,14 +1,19 @@
 """Each activity record as a row of a CSV or XLSX file, for imports and exports."""
 
+import tablib
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from import_export.results import RowResult
 
+from activities import kobo
 from activities.models import (
     Answer,
     CommunicationReach,
     Donation,
     Donor,
     ItemCategory,
+    KoboForm,
     MedicalAttentionTally,
     MigrationFlowStatistic,
     SurveyResponse,
@@ -16,7 +21,7 @@ from activities.models import (
     TrainingSession,
     TrainingTopic,
 )
-from iompanama.models import Sex, User
+from iompanama.models import PeriodLocked, Sex, Site, User
 from iompanama.resources import (
     SITE,
     BooleanWidget,
@@ -64,6 +69,7 @@ class ReachResource(RecordResource):
 
 
 class MedicalResource(RecordResource):
+    site_kind = Site.Kind.ETRM
     columns = (
         EXTERNAL_ID,
         Column(
@@ -86,6 +92,8 @@ class MedicalResource(RecordResource):
 
 class FlowResource(RecordResource):
     """The SNM's monthly statistics of people who crossed the Darién."""
+
+    hxl_people = "#affected"  # not reached by IOM: in the population the crisis affects
 
     columns = (
         EXTERNAL_ID,
@@ -287,22 +295,25 @@ def answer(name: str, choices, required: bool = True) -> Column:
     return Column(name, widget=widget, required=required)
 
 
+RESPONSE_COLUMNS = (
+    Column("respondent_id"),
+    answer("main_source", SurveyResponse.Source),
+    answer("regular_pathways_info", Answer),
+    answer("dangers_info", Answer),
+    answer("first_reason", SurveyResponse.Reason),
+    answer("second_reason", SurveyResponse.Reason, required=False),
+    answer("sex", Sex),
+    answer("age_group", SurveyResponse.AgeGroup),
+    Column("nationality", widget=CountryWidget(), required=True),
+)
+
+
 class SurveyResponseResource(FileResource):
     """Respondent rows of one survey round, from the survey tool's export. Made per round:
     the rows go into `round`, which the importer may edit; the round itself goes through
     review as it is."""
 
-    columns = (
-        Column("respondent_id"),
-        answer("main_source", SurveyResponse.Source),
-        answer("regular_pathways_info", Answer),
-        answer("dangers_info", Answer),
-        answer("first_reason", SurveyResponse.Reason),
-        answer("second_reason", SurveyResponse.Reason, required=False),
-        answer("sex", Sex),
-        answer("age_group", SurveyResponse.AgeGroup),
-        Column("nationality", widget=CountryWidget(), required=True),
-    )
+    columns = RESPONSE_COLUMNS
 
     class Meta(FileResource.Meta):
         model = SurveyResponse
@@ -317,3 +328,95 @@ class SurveyResponseResource(FileResource):
 
     def after_init_instance(self, instance, new, row, **kwargs) -> None:
         instance.round = self.round
+
+
+class KoboResponseResource(FileResource):
+    """Respondent rows of a KoboToolbox export as it comes, read through its form's mapping
+    (`prepare`, kobo.py) into the round of each submission's month at the form's site: the
+    month's open round, or a new draft one. A round waiting for review or approved takes no
+    new or changed respondent, but its unchanged ones pass, so that the export of every
+    submission to date imports again month after month. Submissions the survey team rejected
+    in KoboToolbox are left out."""
+
+    columns = (Column("month", widget=MonthWidget(), required=True), *RESPONSE_COLUMNS)
+
+    class Meta(FileResource.Meta):
+        model = SurveyResponse
+        import_id_fields = ["respondent_id"]
+
+    def __init__(self, user: User, approve: bool = False, *, form: KoboForm) -> None:
+        super().__init__(user)
+        self.form = form
+        self.rejected: set[int] = set()
+        self.rounds: dict = {}  # month -> (round, why it takes no new respondent, or "")
+
+    def prepare(self, dataset: tablib.Dataset) -> tablib.Dataset:
+        converted, self.rejected = self.form.export().convert(dataset)
+        if self.rejected:
+            self.warnings.append(
+                _(
+                    "%(count)s submissions that the survey team did not approve in "
+                    "KoboToolbox were left out."
+                )
+                % {"count": len(self.rejected)}
+            )
+        return converted
+
+    def before_import(self, dataset, **kwargs) -> None:
+        """The rounds of the file's months, found or made once (inside the import's
+        transaction: a preview makes none)."""
+        super().before_import(dataset, **kwargs)
+        provinces = list(self.form.provinces.all())
+        for month in {self._month(value) for value in dataset["month"]} - {None}:
+            try:
+                self.rounds[month] = SurveyRound.for_import(
+                    self.form.site, month, provinces, self.user
+                )
+            except PeriodLocked as refusal:
+                self.rounds[month] = (None, str(refusal))
+
+    @staticmethod
+    def _month(value):
+        try:
+            return MonthWidget().clean(value)
+        except ValueError:
+            return None
+
+    def stored_rows(self, keys: list[str]) -> models.QuerySet:
+        return SurveyResponse.objects.filter(round__site=self.form.site, respondent_id__in=keys)
+
+    def import_row(self, row, instance_loader, **kwargs) -> RowResult:
+        if kwargs["row_number"] - 1 in self.rejected:
+            result = self.get_row_result_class()()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        try:
+            super().import_instance(instance, row, **kwargs)
+            errors = {}
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+        if "month" not in errors:
+            survey, refusal = self.rounds[instance.month]
+            if refusal and not (instance.pk and self._is_unchanged(instance)):
+                errors["month"] = [refusal]
+            instance.round = survey
+        if errors:
+            raise ValidationError(errors)
+
+
+def guess_code(target: str, said: frozenset[str]) -> str:
+    """Our code for a choice of a survey form, said by its name or its labels: one of our codes
+    or labels in either language, a survey tool's usual code, a country; "no answer" for a
+    "don't know" choice. Empty when none fits: the administrator chooses."""
+    widget = next(column.widget for column in RESPONSE_COLUMNS if column.name == target)
+    for text in sorted(said):
+        if kobo.says_no_answer(text):
+            return Answer.NO_ANSWER if getattr(widget, "choices", None) is Answer else ""
+        try:
+            return widget.clean(text)
+        except ValueError:
+            continue
+    return ""

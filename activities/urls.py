@@ -17,4 +17,7 @@ urlpatterns = [
         views.survey_respondents_import,
         name="survey_respondents_import",
     ),
+    path("surveys/kobo/", views.kobo_forms, name="kobo_forms"),
+    path("surveys/kobo/<int:pk>/", views.kobo_form, name="kobo_form"),
+    path("surveys/kobo/<int:pk>/import/", views.kobo_import, name="kobo_import"),
 ]

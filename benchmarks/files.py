@@ -156,8 +156,8 @@ def measure_csv(model, user) -> tuple[float, int]:
     from iompanama import exports
 
     def export_csv() -> int:
-        rows = exports.rows_of(ReachResource(user), model.objects.all())
-        return sum(len(chunk) for chunk in exports.csv_lines(rows))
+        chunks = exports.csv_chunks(ReachResource(user), model.objects.all())
+        return sum(len(chunk) for chunk in chunks)
 
     elapsed, _size = timed(export_csv)
     return model.objects.count() / elapsed, peak_memory(export_csv)

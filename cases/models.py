@@ -33,6 +33,7 @@ from iompanama.models import (
     User,
     Versioned,
     lock_covering,
+    new_external_id,
 )
 from iompanama.validators import not_in_future
 
@@ -275,8 +276,10 @@ class Beneficiary(MadeOnce, Versioned):
         User, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
-    # The person's identifier in the file they were imported from: importing it again updates.
-    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    # The person's identifier in files, generated when none gave one: importing it again updates.
+    external_id = models.CharField(
+        _("external ID"), max_length=100, blank=True, db_index=True, default=new_external_id
+    )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     # The year of birth, or the one the estimated age gives: where duplicates are looked for.
     birth_year = models.PositiveSmallIntegerField(null=True, editable=False, db_index=True)

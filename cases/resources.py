@@ -275,6 +275,14 @@ class PersonWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs) -> str:
         return (value.external_id or f"#{value.pk}") if value else ""
 
+    def example(self, suggested: str) -> str:
+        """The template's example: the suggested person if the importer has them, else their
+        first person, so that the template imports as it is once people are registered."""
+        people = self.people()
+        if suggested in people or not people:
+            return suggested
+        return self.render(min(people.values(), key=lambda person: person.pk))
+
 
 PERSON_HELP = gettext_lazy(
     "The person's external ID in the beneficiaries' file, or their number (#123)."
@@ -399,11 +407,12 @@ class AVRCaseResource(CaseResource):
     lines = Lines(
         "family",
         (
-            Column("family_member", PERSON_HELP, "B-0002", PersonWidget(), attribute="beneficiary"),
+            # No example: the template's one person is the applicant.
+            Column("family_member", PERSON_HELP, "", PersonWidget(), attribute="beneficiary"),
             Column(
                 "family_relationship",
                 gettext_lazy("Relationship to the applicant."),
-                "child",
+                "",
                 ChoiceWidget(AVRFamilyMember.Relationship),
                 attribute="relationship",
             ),

@@ -20,8 +20,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
+from openpyxl.utils import get_column_letter
 
-from iompanama.resources import FileResource, RecordResource
+from iompanama.resources import FileResource, RecordResource, neutralise
 
 
 class UnreadableFile(Exception):
@@ -39,10 +40,12 @@ class RowError:
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # rows the file gives as they are stored: not written
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     failing_rows: list[int] = field(default_factory=list)  # indexes in the dataset
     reviewed: bool = True  # whether the rows enter review (records) or not (people, answers)
+    first_line: int = 2  # the file's line of the first row: 3 under an HXL row
 
     @property
     def is_valid(self) -> bool:
@@ -54,10 +57,7 @@ def read_table(name: str, content: bytes) -> tablib.Dataset:
     if not content:
         raise UnreadableFile(_("The file is empty."))
     if len(content) > settings.IMPORT_MAX_BYTES:
-        raise UnreadableFile(
-            _("The file is larger than %(size)s MB: split it into smaller files.")
-            % {"size": settings.IMPORT_MAX_BYTES // 1_000_000}
-        )
+        raise UnreadableFile(too_large())
     lower = name.lower()
     if lower.endswith(".csv"):
         rows = _csv_rows(content)
@@ -69,11 +69,17 @@ def read_table(name: str, content: bytes) -> tablib.Dataset:
     if len(rows) < 2:
         raise UnreadableFile(_("The file has no rows under its header."))
     headers = [str(cell or "").strip() for cell in rows[0]]
-    dataset = tablib.Dataset(headers=headers)
-    for row in rows[1:]:
-        row = list(row)[: len(headers)]
-        dataset.append(row + [""] * (len(headers) - len(row)))
-    return dataset
+    width = len(headers)
+    # Each row cut or padded to the header's width here, so that tablib need not check each
+    # one (its append does, at a cost that shows in a big import).
+    body = [[*row[:width], *[""] * (width - len(row))] for row in rows[1:]]
+    return tablib.Dataset(*body, headers=headers)
+
+
+def too_large() -> str:
+    return _("The file is larger than %(size)s MB: split it into smaller files.") % {
+        "size": settings.IMPORT_MAX_BYTES // 1_000_000
+    }
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
@@ -85,7 +91,19 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise UnreadableFile(_("Upload a CSV or an XLSX (Excel) file."))
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    # Universal newlines: a file saved with bare carriage returns (old Mac Excel) has lines.
+    # Strict: a quote that never closes is an error, not the rest of the file in one cell.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise UnreadableFile(
+            _(
+                "The file cannot be read as CSV from line %(line)s: a cell is far too long, or "
+                "a quote opens and never closes."
+            )
+            % {"line": reader.line_num}
+        ) from None
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
@@ -102,8 +120,39 @@ def _xlsx_rows(content: bytes) -> list[list]:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken file
         raise UnreadableFile(_("This is not a readable XLSX (Excel) file.")) from None
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return _sheet_rows(book.worksheets[0])
+
+
+def _sheet_rows(sheet) -> list[list]:
+    """The sheet's rows that hold something, each as wide as the header. Read as the file has
+    them, not as its dimension claims (the reader would fill every row and column up to a cell
+    at XFD1048576): a cell outside the table, or rows going on past IMPORT_MAX_ROWS, is a
+    message, and the rows between are never held."""
+    sheet.reset_dimensions()
+    rows, width = [], 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > settings.IMPORT_MAX_ROWS + 1:
+            raise UnreadableFile(
+                _(
+                    "The sheet goes on past row %(row)s: split it into smaller files, or delete "
+                    "what lies below the table."
+                )
+                % {"row": settings.IMPORT_MAX_ROWS + 1}
+            )
+        filled = [index for index, cell in enumerate(row) if cell not in (None, "")]
+        if number == 1:
+            width = filled[-1] + 1 if filled else 0
+        elif filled and filled[-1] >= width:
+            raise UnreadableFile(
+                _(
+                    "Cell %(cell)s lies outside the table, whose header has %(columns)s "
+                    "columns: delete it, or give its column a header."
+                )
+                % {"cell": f"{get_column_letter(filled[-1] + 1)}{number}", "columns": width}
+            )
+        if filled:
+            rows.append(list(row[:width]))
+    return rows
 
 
 def file_source(name: str, content: bytes) -> str:
@@ -126,6 +175,13 @@ def import_rows(
     resource.progress = progress
     resource.source = source
     report = ImportReport(reviewed=isinstance(resource, RecordResource))
+    dataset = resource.prepare(dataset)
+    # Headed as our exports head them: by name (for machines) or in either language (people).
+    by_header = resource.columns_by_header()
+    dataset.headers = [by_header.get(name.casefold(), name) for name in dataset.headers]
+    if _is_hxl_row(dataset[0]):
+        del dataset[0]
+        report.first_line = 3
     columns = set(dataset.headers)
     missing = [name for name in resource.required_columns() if name not in columns]
     if missing:
@@ -152,15 +208,24 @@ def import_rows(
     return report
 
 
+def _is_hxl_row(row) -> bool:
+    """An export for machines has its HXL hashtags under the header."""
+    cells = [str(cell).strip() for cell in row if cell not in (None, "")]
+    return bool(cells) and all(cell.startswith("#") for cell in cells)
+
+
 def _fill(report: ImportReport, resource: RecordResource, result) -> None:
     if result.base_errors:
         # An error of the whole file (a batch refused by the database): never shown as such.
         report.errors.append(
             RowError(0, "", _("The file could not be saved: nothing was written."))
         )
+    # Rows found unchanged only when written, once a record's every line is read.
+    report.unchanged = resource.unchanged
+    report.updated -= resource.unchanged
     columns = resource.attribute_columns()
     for index, row in enumerate(result.rows):
-        number = index + 2
+        number = index + report.first_line
         if row.import_type == RowResult.IMPORT_TYPE_NEW:
             report.created += 1
         elif row.import_type == RowResult.IMPORT_TYPE_UPDATE:
@@ -186,11 +251,17 @@ def _row_errors(number: int, error: ValidationError, columns: dict[str, str]) ->
     ]
 
 
-def failing_rows_csv(dataset: tablib.Dataset, indexes: list[int]) -> str:
-    """The invalid rows as a CSV with the file's header, for the person to fix them."""
+def failing_rows_csv(dataset: tablib.Dataset, report: ImportReport) -> str:
+    """The invalid rows as a CSV with the file's header and a last column saying what is wrong
+    with each, for the person to fix them; formulas neutralised, as in every file we write."""
+    problems: dict[int, list[str]] = {}
+    for error in report.errors:
+        said = f"{error.column}: {error.message}" if error.column else error.message
+        problems.setdefault(error.number, []).append(said)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(dataset.headers)
-    for index in indexes:
-        writer.writerow(dataset[index])
+    writer.writerow([*dataset.headers, _("Problems")])
+    for index in report.failing_rows:
+        cells = [neutralise(cell) for cell in dataset[index]]
+        writer.writerow([*cells, " ".join(problems.get(index + report.first_line, []))])
     return out.getvalue()

@@ -16,6 +16,7 @@ import tablib
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -86,15 +87,31 @@ def confirm_import(job: Job) -> None:
 
 def _create(user: User, **fields) -> Job:
     Job.objects.fail_abandoned()
-    for old in Job.objects.expired():
-        old.delete_files()
-        old.delete()
+    expire_files()
     return Job.objects.create(
         by=user,
         language=translation.get_language() or "",
         expires_at=timezone.now() + timedelta(hours=settings.JOB_KEEP_HOURS),
         **fields,
     )
+
+
+def expire_files() -> None:
+    """Deletes the jobs past their time with their files, and the uploads checked on the
+    import page but never confirmed (kept for the confirmation by a session token) once older
+    than UPLOAD_KEEP_HOURS: they may hold personal data. Run on a schedule (`manage.py
+    expire_files`) and whenever a job starts."""
+    for old in Job.objects.expired():
+        old.delete_files()
+        old.delete()
+    if not default_storage.exists(PENDING_UPLOADS):
+        return
+    kept = set(Job.objects.exclude(upload="").values_list("upload", flat=True))
+    limit = timezone.now() - timedelta(hours=settings.UPLOAD_KEEP_HOURS)
+    for name in default_storage.listdir(PENDING_UPLOADS)[1]:
+        path = f"{PENDING_UPLOADS}/{name}"
+        if path not in kept and default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
 
 
 def _dotted(cls: type) -> str:
@@ -135,6 +152,10 @@ def _finish(job: Job, **fields) -> None:
         raise JobAbandoned
 
 
+# Where uploads wait for their confirmation: the import page's, and background jobs'.
+PENDING_UPLOADS = "imports"
+
+
 @task()
 def run_export(job_id: int) -> None:
     job = Job.objects.select_related("by").get(pk=job_id)
@@ -145,16 +166,29 @@ def run_export(job_id: int) -> None:
         visible = model.objects.for_user(job.by)
         form = import_string(job.filter_form)(QueryDict(job.query) or None, user=job.by)
         records = form.filter(visible) if form.is_bound else visible
-        rows = _counting(job, exports.rows_of(resource_class(user=job.by), records))
+        resource = exports.export_resource(resource_class, job.by, QueryDict(job.query))
         with tempfile.TemporaryFile() as out:
             if job.file_format == "csv":
-                for line in exports.csv_lines(rows):
-                    out.write(line.encode())
+                for chunk in _counting_lines(job, exports.csv_chunks(resource, records)):
+                    out.write(chunk if isinstance(chunk, bytes) else chunk.encode())
             else:
-                exports.write_xlsx(rows, out)
+                rows = _counting(job, exports.rows_of(resource, records))
+                exports.write_xlsx(rows, out, model._meta.verbose_name_plural)
             out.seek(0)
             job.file.save(f"{job.pk}-export.{job.file_format}", File(out), save=False)
         _finish(job, file=job.file.name)
+
+
+def _counting_lines(job: Job, chunks):
+    """The progress of a CSV written in chunks: its lines so far (a cell may hold a line
+    break: a progress bar, not a count)."""
+    done = reported = 0
+    for chunk in chunks:
+        done += chunk.count(b"\n" if isinstance(chunk, bytes) else "\n")
+        if done - reported >= PROGRESS_EVERY:
+            Job.objects.filter(pk=job.pk).update(done=done)
+            reported = done
+        yield chunk
 
 
 def _counting(job: Job, rows):
@@ -223,7 +257,7 @@ def _finish_import(job: Job, dataset: tablib.Dataset, report: ImportReport) -> N
     """Keeps the report, and the invalid rows as a CSV for the person to fix them."""
     if not report.is_valid:
         _drop_upload(job)
-        failing = "\ufeff" + failing_rows_csv(dataset, report.failing_rows)
+        failing = "\ufeff" + failing_rows_csv(dataset, report)
         job.file.save(f"{job.pk}-invalid-rows.csv", ContentFile(failing.encode()), save=False)
     _finish(job, report=asdict(report), file=job.file.name)
 

@@ -1,6 +1,7 @@
 """What every app shares: users and their roles, where things happen, and the review workflow."""
 
 import logging
+import uuid
 from datetime import timedelta
 from functools import cached_property
 
@@ -413,6 +414,11 @@ ALLOWED_FROM = {
 }
 
 
+def new_external_id() -> str:
+    """An identifier for a row that no file named: unique without asking the database."""
+    return str(uuid.uuid4())
+
+
 class Versioned(models.Model):
     """A row whose `version` goes up with every save, so that a form opened before someone
     else's change is refused instead of overwriting it (optimistic locking)."""
@@ -461,8 +467,11 @@ class Reviewable(MadeOnce, Versioned):
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    # The row's identifier in the file it was imported from: importing it again updates it.
-    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    # The row's identifier in the files it is exported to and imported from: importing it
+    # again updates it. Generated when no file gave one, so that every export re-imports.
+    external_id = models.CharField(
+        _("external ID"), max_length=100, blank=True, db_index=True, default=new_external_id
+    )
     transitions = GenericRelation(Transition)
     history = HistoricalRecords(inherit=True)
 

@@ -304,11 +304,17 @@ class RecordPages:
         links = {}
         if self.resource and (not self.resource.personal_data or user.is_administrator):
             query = f"?{request.GET.urlencode()}" if request.GET else ""
+            for_machines = query + ("&" if query else "?") + "codes=1"
             links["export_links"] = [
-                (label, self._url("export", file_format=file_format) + query)
-                for file_format, label in (("csv", "CSV"), ("xlsx", "XLSX"))
+                ("CSV", self._url("export", file_format="csv") + query),
+                ("XLSX", self._url("export", file_format="xlsx") + query),
+                (
+                    _("CSV for machines (codes, HXL)"),
+                    self._url("export", file_format="csv") + for_machines,
+                ),
             ]
-        if self.importable and may_import(user, self.model):
+        links["may_import"] = may_import(user, self.model)
+        if self.importable and links["may_import"]:
             links["import_url"] = self._url("import")
         return links
 

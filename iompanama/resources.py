@@ -13,10 +13,13 @@ from copy import deepcopy
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import tablib
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, When
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
@@ -24,7 +27,15 @@ from import_export import fields, resources, widgets
 from import_export.resources import ModelDeclarativeMetaclass
 from import_export.results import RowResult
 
-from iompanama.models import PeriodLock, PeriodLocked, Reviewable, ReviewStatus, Site, User
+from iompanama.models import (
+    PeriodLock,
+    PeriodLocked,
+    Reviewable,
+    ReviewStatus,
+    Site,
+    User,
+    new_external_id,
+)
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,8 +72,9 @@ class DateWidget(widgets.Widget):
             _("“%(value)s” is not a date: write it as 2024-03-31 or 31/03/2024.") % {"value": text}
         )
 
-    def render(self, value, obj=None, **kwargs) -> str:
-        return value.isoformat() if value else ""
+    def render(self, value, obj=None, **kwargs) -> datetime.date | None:
+        """The date itself: a date cell in XLSX, written as ISO in CSV."""
+        return value
 
 
 @functools.lru_cache(maxsize=4096)  # a file's rows share a few dates
@@ -109,6 +121,7 @@ class NumberWidget(widgets.Widget):
 class BooleanWidget(widgets.Widget):
     YES = {"1", "true", "yes", "si", "sí", "x"}
     NO = {"", "0", "false", "no"}
+    words = True  # yes/no in the reader's language; 1/0 in files for machines
 
     def clean(self, value, row=None, **kwargs) -> bool:
         text = "" if value is None else str(value).strip().lower()
@@ -119,37 +132,58 @@ class BooleanWidget(widgets.Widget):
         raise ValueError(_("“%(value)s” is neither yes nor no.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs) -> str:
+        if not self.words:
+            return "1" if value else "0"
         return _("yes") if value else _("no")
 
 
 class ChoiceWidget(widgets.Widget):
-    """One of a field's choices, by its code or its label in either language."""
+    """One of a field's choices, by its code or its label in either language; written as its
+    label in the reader's language, or as its code in files for machines."""
+
+    words = True
 
     def __init__(self, choices: type[models.TextChoices], aliases: dict | None = None) -> None:
         super().__init__()
         self.choices = choices
         self.aliases = {key.casefold(): value for key, value in (aliases or {}).items()}
+        self._names: dict[str, str] | None = None
+
+    def names(self) -> dict[str, str]:
+        """Each choice by its code and its label in Spanish and in English, whatever the
+        importer's language: a file is often written by someone else."""
+        if self._names is None:
+            self._names = {}
+            for language in ("en", "es"):
+                with translation.override(language):
+                    for choice in self.choices:
+                        self._names[str(choice.label).casefold()] = choice.value
+            self._names |= {choice.value.casefold(): choice.value for choice in self.choices}
+            self._names |= self.aliases
+        return self._names
 
     def clean(self, value, row=None, **kwargs) -> str:
         text = "" if value is None else str(value).strip()
         if not text:
             return ""
-        if text.casefold() in self.aliases:
-            return self.aliases[text.casefold()]
-        for choice in self.choices:
-            if text.lower() in {choice.value.lower(), str(choice.label).lower()}:
-                return choice.value
+        if text.casefold() in self.names():
+            return self.names()[text.casefold()]
         raise ValueError(
             _("Unknown code “%(value)s”: use one of %(allowed)s.")
             % {"value": text, "allowed": ", ".join(self.choices.values)}
         )
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return value or ""
+        if not value or not self.words:
+            return value or ""
+        return str(self.choices(value).label)
 
 
 class CountryWidget(widgets.Widget):
-    """A country by its ISO code (PA, PAN) or its name in Spanish or English."""
+    """A country by its ISO code (PA, PAN) or its name in Spanish or English; written as its
+    name in the reader's language, or as its ISO code in files for machines."""
+
+    words = True
 
     def clean(self, value, row=None, **kwargs) -> str:
         text = "" if value is None else str(value).strip()
@@ -161,12 +195,11 @@ class CountryWidget(widgets.Widget):
         return code
 
     def render(self, value, obj=None, **kwargs) -> str:
-        return str(value.code if hasattr(value, "code") else value or "")
+        code = str(value.code if hasattr(value, "code") else value or "")
+        return countries.name(code) if code and self.words else code
 
 
 def _country_by_name(text: str) -> str:
-    from django.utils import translation
-
     wanted = text.casefold()
     for language in ("es", "en"):
         with translation.override(language):
@@ -177,11 +210,13 @@ def _country_by_name(text: str) -> str:
 
 
 class SiteWidget(widgets.Widget):
-    """A site by its code or its name, among those the importer works at."""
+    """A site by its code or its name, among those the importer works at; of one `kind` when
+    the record happens only there (medical attention at reception stations)."""
 
-    def __init__(self, user: User | None) -> None:
+    def __init__(self, user: User | None, kind: str = "") -> None:
         super().__init__()
         self.user = user
+        self.kind = kind
         self._sites: dict[str, Site] | None = None
 
     def sites(self) -> dict[str, Site]:
@@ -208,6 +243,16 @@ class SiteWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs) -> str:
         return value.code if value else ""
+
+    def allowed(self) -> list[str]:
+        """The codes of the importer's sites of the widget's kind."""
+        sites = set(self.sites().values())
+        return sorted(
+            site.code
+            for site in sites
+            if (self.user is None or self.user.works_at(site.pk))
+            and (not self.kind or site.kind == self.kind)
+        )
 
 
 class NamedWidget(widgets.Widget):
@@ -301,13 +346,35 @@ def allowed_values(widget: widgets.Widget) -> str:
     if isinstance(widget, BooleanWidget):
         return f"{_('yes')}, {_('no')}"
     if isinstance(widget, SiteWidget):
-        user = widget.user
-        sites = [s for s in widget.sites().values() if user is None or user.works_at(s.pk)]
-        return ", ".join(sorted({site.code for site in sites}))
+        return ", ".join(widget.allowed())
     if isinstance(widget, NamedWidget):
-        names = {str(getattr(row, widget.keys[0])) for row in widget.rows().values()}
-        return "; ".join(sorted(names))
+        return "; ".join(_names(widget))
     return ""
+
+
+def _names(widget: NamedWidget) -> list[str]:
+    return sorted({str(getattr(row, widget.keys[0])) for row in widget.rows().values()})
+
+
+def example_value(widget: widgets.Widget, suggested: str) -> str | datetime.date:
+    """The template's example of a column as the person's own file would hold it (one of
+    their sites, a name that exists, yes or no in their language), so that the template
+    imports as it is; `suggested` when it does, or when nothing better exists."""
+    if not suggested:
+        return ""
+    if type(widget) is DateWidget:  # a date cell, as people's spreadsheets have them
+        return widget.clean(suggested)
+    if isinstance(widget, BooleanWidget):
+        return widget.render(widget.clean(suggested))
+    if isinstance(widget, SiteWidget):
+        allowed = widget.allowed()
+        return suggested if suggested in allowed or not allowed else allowed[0]
+    if isinstance(widget, NamedWidget):
+        names = _names(widget)
+        return suggested if suggested.casefold() in widget.rows() or not names else names[0]
+    if hasattr(widget, "example"):  # a widget of an app (a person)
+        return widget.example(suggested)
+    return suggested
 
 
 @dataclass(frozen=True)
@@ -366,6 +433,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
     columns: tuple[Column, ...] = ()
     lines: Lines | None = None
     importable = True
+    machine = False  # see for_machines
+    hxl_people = "#reached"  # the HXL hashtag of the people its numbers count
 
     class Meta:
         clean_model_instances = True
@@ -387,11 +456,54 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         # A record's first line (its number and record cells) and the record, by key.
         self._first_lines: dict[str, tuple[int, list]] = {}
         self._queued: dict[str, models.Model] = {}
+        # Stored rows the file gives again as they are: not written, counted apart.
+        self.unchanged = 0
         self._line_fields = [deepcopy(column.field()) for column in self.line_columns]
 
     @property
     def line_columns(self) -> tuple[Column, ...]:
         return self.lines.columns if self.lines else ()
+
+    def for_machines(self) -> "FileResource":
+        """The export for other systems: columns by name, values by code (and an HXL row, see
+        exports.py); people's exports have headers and values in the reader's language. Both
+        import back."""
+        self.machine = True
+        for field in [*self.fields.values(), *self._line_fields]:
+            if hasattr(field.widget, "words"):
+                field.widget.words = False
+        return self
+
+    def headers(self) -> list[str]:
+        if self.machine:
+            return self.column_names()
+        return [self.label_of(column) for column in self.file_columns]
+
+    def label_of(self, column: Column) -> str:
+        """The column's header for people: its field's name in their language, after the
+        line's kind for a line's column ("Item: category")."""
+        model = self._meta.model
+        is_line = column in self.line_columns
+        if is_line:
+            model = model._meta.get_field(self.lines.relation).related_model
+        try:
+            field = model._meta.get_field(column.path.split("__")[0])
+        except FieldDoesNotExist:
+            return column.name
+        if is_line:
+            return f"{capfirst(model._meta.verbose_name)}: {field.verbose_name}"
+        return str(capfirst(field.verbose_name))
+
+    def columns_by_header(self) -> dict[str, str]:
+        """Each column's name by how a file may head it: its name, or its header for people in
+        either language (a file exported by someone who reads the other one)."""
+        names = {}
+        for language in ("en", "es"):
+            with translation.override(language):
+                names |= {
+                    self.label_of(column).casefold(): column.name for column in self.file_columns
+                }
+        return names | {name.casefold(): name for name in self.column_names()}
 
     @property
     def file_columns(self) -> tuple[Column, ...]:
@@ -415,10 +527,25 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         return {column.path: column.name for column in self.columns}
 
     def stored_rows(self, keys: list[str]) -> models.QuerySet:
-        """The rows stored under these keys (overridden to narrow where keys are unique)."""
-        return self._meta.model.objects.filter(**{f"{self.key_column}__in": keys})
+        """The rows stored under these keys (overridden to narrow where keys are unique), with
+        their many-to-many values and lines, which `_content` compares."""
+        rows = self._meta.model.objects.filter(**{f"{self.key_column}__in": keys})
+        related = [*self._many_attributes(), *([self.lines.relation] if self.lines else [])]
+        return rows.prefetch_related(*related)
+
+    def _many_attributes(self) -> list[str]:
+        return [
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ManyToManyWidget)
+        ]
 
     # Import, row by row
+    def prepare(self, dataset: tablib.Dataset) -> tablib.Dataset:
+        """The file as this resource reads it: as it is, but for a survey tool's export
+        (activities' KoboResponseResource), which becomes our columns."""
+        return dataset
+
     def before_import(self, dataset, **kwargs) -> None:
         """The rows the file updates, read once rather than once per row."""
         keys = {self._key(row) for row in dataset.dict} - {""}
@@ -433,6 +560,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
 
     def before_import_row(self, row, **kwargs) -> None:
         key = self._key(row)
+        self._row_number = kwargs["row_number"]
         if self.lines:
             self._first_lines.setdefault(key, (kwargs["row_number"], self._record_cells(row)))
         elif key in self._seen_keys:
@@ -482,7 +610,40 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
             raise ValidationError(errors)
 
     def get_instance(self, instance_loader, row):
-        return self._stored.get(self._key(row))
+        """The stored row, with its content as stored: the file may give it unchanged."""
+        instance = self._stored.get(self._key(row))
+        if instance is not None:
+            instance._row_number = self._row_number  # for a refusal found when it is written
+            instance._stored_content = self._content(
+                instance,
+                {name: list(getattr(instance, name).all()) for name in self._many_attributes()},
+                list(getattr(instance, self.lines.relation).all()) if self.lines else [],
+            )
+        return instance
+
+    def _content(self, row: models.Model, many: dict[str, list], lines: list) -> tuple:
+        """What the file's columns say of a row, comparable between the stored row and the
+        file's: its fields, its many-to-many values and its lines (in any order)."""
+        model = self._meta.model
+        fields = tuple(
+            model._meta.get_field(name).value_to_string(row) for name in self._content_fields()
+        )
+        many_ids = tuple(sorted(value.pk for value in many[name]) for name in sorted(many))
+        line_model = (
+            model._meta.get_field(self.lines.relation).related_model if self.lines else None
+        )
+        line_fields = [line_model._meta.get_field(field.attribute) for field in self._line_fields]
+        line_values = sorted(
+            tuple(field.value_to_string(line) for field in line_fields) for line in lines if line
+        )
+        return fields, many_ids, line_values
+
+    def _is_unchanged(self, row: models.Model) -> bool:
+        stored = getattr(row, "_stored_content", None)
+        new = self._content(
+            row, getattr(row, "_import_many", {}), getattr(row, "_import_lines", [])
+        )
+        return stored == new
 
     def import_instance(self, instance, row, **kwargs) -> None:
         """The columns into the row; many-to-many values and lines kept on it until it is
@@ -602,12 +763,33 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         if not rows or (dry_run and not using_transactions):
             rows.clear()
             return
+        # A row given as it is stored is not written: no version raised, no review reopened.
+        changed = rows if created else [row for row in rows if not self._is_unchanged(row)]
+        self.unchanged += len(rows) - len(changed)
+        if not created:
+            changed = [row for row in changed if not self._refused(row, result)]
         try:
-            self.write_batch(rows, created)
+            if changed:
+                self.write_batch(changed, created)
         except Exception as error:  # reported as the file's error, not a row's
             self.handle_import_error(result, error, raise_errors)
         finally:
             rows.clear()
+
+    def _refused(self, row: models.Model, result) -> bool:
+        """Whether a stored row that the file changes may not be changed (see RecordResource);
+        if so its line of the file is marked invalid with the reason. Decided here, once a
+        record's every line is read: the same row unchanged is no change, and is let pass."""
+        errors = self.change_refusal(row)
+        if errors:
+            line = result.rows[row._row_number - 1]
+            line.import_type = RowResult.IMPORT_TYPE_INVALID
+            line.validation_error = ValidationError(errors)
+        return bool(errors)
+
+    def change_refusal(self, row: models.Model) -> dict:
+        """Why this stored row may not be changed, by column; none here."""
+        return {}
 
     def write_batch(self, rows: list[models.Model], created: bool) -> None:
         model = self._meta.model
@@ -629,6 +811,10 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
             self._write_lines(rows, created)
 
     def _updated_fields(self) -> list[str]:
+        return self._content_fields()
+
+    def _content_fields(self) -> list[str]:
+        """The model's fields that the file's columns give, but the key."""
         names = {field.name for field in self._meta.model._meta.concrete_fields}
         return [
             attribute
@@ -706,13 +892,14 @@ class SiteRowsResource(FileResource):
     opened before the import is refused rather than overwriting it."""
 
     personal_data = False
+    site_kind = ""  # the kind of site the rows happen at, when only one
 
     class Meta(FileResource.Meta):
         import_id_fields = ["external_id"]
 
     def __init__(self, user: User | None = None) -> None:
         super().__init__(user)
-        self.fields["site"].widget = SiteWidget(user)
+        self.fields["site"].widget = SiteWidget(user, self.site_kind)
 
     def stored_rows(self, keys: list[str]) -> models.QuerySet:
         """Two sites may number their rows alike: the importer's own come last, so that an
@@ -740,6 +927,8 @@ class SiteRowsResource(FileResource):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk:
             instance.version += 1
+        if not instance.external_id:  # an empty cell: named as a form's row is
+            instance.external_id = new_external_id()
 
     def _updated_fields(self) -> list[str]:
         return [*super()._updated_fields(), "version"]
@@ -759,25 +948,37 @@ class RecordResource(SiteRowsResource):
         self.source = ""  # the file, named on the review steps: its name and SHA-256
         self._locks: list[PeriodLock] | None = None
 
-    def stored_rows(self, keys: list[str]) -> models.QuerySet:
-        rows = super().stored_rows(keys)
-        return rows.prefetch_related(self.lines.relation) if self.lines else rows
-
     def locks(self) -> list[PeriodLock]:
         if self._locks is None:
             self._locks = list(PeriodLock.objects.in_force())
         return self._locks
 
     def get_instance(self, instance_loader, row):
-        """A stored record is changed only by who may edit it, and not in a locked period."""
+        """A stored record is changed only by who may edit it, and not in a locked period: why
+        not is kept with it, and said if the file changes it (`change_refusal`)."""
         instance = super().get_instance(instance_loader, row)
         if instance is None:
             return None
+        instance._refusal = {}
         if not instance.may_edit(self.user):
-            raise ValidationError({"external_id": instance.edit_refusal(self.user)})
-        if instance.status == ReviewStatus.APPROVED:
-            self._refuse_if_locked(instance)
+            instance._refusal = {"external_id": [instance.edit_refusal(self.user)]}
+        elif instance.status == ReviewStatus.APPROVED:
+            try:
+                self._refuse_if_locked(instance)
+            except ValidationError as error:
+                instance._refusal = error.message_dict
         return instance
+
+    def change_refusal(self, row: Reviewable) -> dict:
+        """Who may not edit the record, or the lock of its period (as stored or as the file
+        would make it), refuses a change; an unchanged record passes, changing nothing."""
+        if row._refusal:
+            return row._refusal
+        try:
+            self._refuse_if_locked(row, getattr(row, "_import_lines", []))
+        except ValidationError as error:
+            return error.message_dict
+        return {}
 
     def _refuse_if_locked(self, record: Reviewable, lines: list | None = None) -> None:
         try:
@@ -790,12 +991,14 @@ class RecordResource(SiteRowsResource):
         instance._status_before_import = ReviewStatus.DRAFT if new else instance.status
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A new record in a locked period is refused at once; a stored one when written."""
         super().validate_instance(instance, import_validation_errors, validate_unique)
-        self._refuse_if_locked(instance, getattr(instance, "_import_lines", []))
+        if instance.pk is None:
+            self._refuse_if_locked(instance, getattr(instance, "_import_lines", []))
 
     def _line(self, record: models.Model, row) -> models.Model | None:
         line = super()._line(record, row)
-        if line is not None:
+        if line is not None and record.pk is None:
             self._refuse_if_locked(record, [line])
         return line
 

@@ -227,6 +227,8 @@ if MEDIA_STORAGE_BACKEND == S3_STORAGE:
 # one that unpacks to more than IMPORT_MAX_UNPACKED_BYTES is refused unread (zip bomb).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200_000_000)
+# Rows of a sheet read at most: a cell far below the table is a message, not a million rows.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)
 # The admin's import and export: administrators only (they alone hold the delete permissions).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "delete"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "delete"
@@ -246,6 +248,8 @@ JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 10 * 60)
 # `manage.py task_worker` waits at most this long between two tries to reach the database.
 WORKER_MAX_BACKOFF = env_int("WORKER_MAX_BACKOFF", 60)
+# An upload checked on the import page but never confirmed is deleted after this long.
+UPLOAD_KEEP_HOURS = env_int("UPLOAD_KEEP_HOURS", 24)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

@@ -37,9 +37,10 @@ from iompanama.imports import (
     file_source,
     import_rows,
     read_table,
+    too_large,
 )
 from iompanama.models import ConfirmedImport, ExportLog, Job, PersonalDataAccess, Reviewable, User
-from iompanama.resources import FileResource, RecordResource, allowed_values
+from iompanama.resources import FileResource, RecordResource, allowed_values, example_value
 
 PREVIEW_ROWS = 50
 
@@ -58,6 +59,14 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not (may_approve and user.is_administrator):
             del self.fields["approve"]
+
+    def clean_file(self):
+        """Refused by its size before it is read: Django streamed it to disk, and a file of
+        hundreds of megabytes must not be read into memory to be told it is too big."""
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(too_large())
+        return upload
 
 
 def filtered_records(request: HttpRequest, model, filter_form: type[RecordFilterForm]):
@@ -100,10 +109,11 @@ def record_export(
             total,
         )
         return redirect(job)
-    rows = exports.rows_of(resource_class(user=request.user), records)
+    resource = exports.export_resource(resource_class, request.user, request.GET)
     if file_format == "csv":
-        return exports.csv_response(rows, filename)
-    return exports.xlsx_response(rows, filename)
+        return exports.csv_response(exports.csv_chunks(resource, records), filename)
+    rows = exports.rows_of(resource, records)
+    return exports.xlsx_response(rows, filename, model._meta.verbose_name_plural)
 
 
 def record_import(
@@ -168,7 +178,7 @@ def run_import(
         return render(request, "records/import.html", ctx)
     ctx |= {"report": report, "approve": approve}
     if not report.is_valid:
-        failing = failing_rows_csv(dataset, report.failing_rows)
+        failing = failing_rows_csv(dataset, report)
         ctx["failing_rows_href"] = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
             ("\ufeff" + failing).encode()
         ).decode("ascii")
@@ -176,7 +186,7 @@ def run_import(
     # Kept until confirmed; the session says whose it is and which kind of record.
     token = uuid.uuid4().hex
     path = default_storage.save(
-        f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(content)
+        f"{jobs.PENDING_UPLOADS}/{token}{Path(upload.name).suffix.lower()}", ContentFile(content)
     )
     request.session[f"import-{token}"] = {
         "path": path,
@@ -215,8 +225,8 @@ def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> Ht
         return render(request, "records/import.html", ctx)
     messages.success(
         request,
-        _("Imported: %(created)s new records, %(updated)s updated.")
-        % {"created": report.created, "updated": report.updated},
+        _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+        % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
     )
     return redirect(done_url)
 
@@ -240,19 +250,20 @@ def import_template(
     data = book.active
     data.title = str(_("Data"))
     data.append(resource.column_names())
-    data.append([column.example for column in resource.file_columns])
+    examples = [example_value(resource.widget_of(c), c.example) for c in resource.file_columns]
+    data.append(examples)
     guide = book.create_sheet(str(_("Columns")))
     guide.append(
         [_("Column"), _("Required"), _("What it holds"), _("Allowed values"), _("Example")]
     )
-    for column in resource.file_columns:
+    for column, example in zip(resource.file_columns, examples, strict=True):
         guide.append(
             [
                 column.name,
                 _("yes") if column.required else _("no"),
                 str(column.help),
                 allowed_values(resource.widget_of(column)),
-                column.example,
+                example,
             ]
         )
     out = io.BytesIO()

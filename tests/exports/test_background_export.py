@@ -43,7 +43,7 @@ class BackgroundExportTest(PersonasTestCase):
 
     def test_a_failed_job_says_so_clearly(self) -> None:
         with (
-            mock.patch("iompanama.exports.rows_of", side_effect=RuntimeError("boom")),
+            mock.patch("iompanama.exports.csv_chunks", side_effect=RuntimeError("boom")),
             self.assertLogs("iompanama.jobs", "ERROR"),
             self.captureOnCommitCallbacks(execute=True),
         ):

@@ -3,15 +3,37 @@ import io
 from unittest import mock
 
 import openpyxl
+from django.db import connection
 from django.utils import translation
 
 from activities.models import CommunicationReach
-from activities.resources import ReachResource
+from activities.resources import FlowResource, ReachResource
 from cases.models import Beneficiary
 from cases.resources import BeneficiaryResource
 from iompanama import exports
 from tests.factories import make_beneficiary, make_reach
 from tests.personas import PersonasTestCase
+
+
+def make_rows(personas) -> None:
+    """People and reach records whose cells test the exports: formulas, quotes, commas,
+    tabs, an estimated age, a leap day."""
+    make_beneficiary(
+        personas.darien,
+        personas.field_a,
+        given_names="=HYPERLINK(1)",
+        family_names='Núñez, "la de" Ríos',
+        phone="+507 6000-0000",
+    )
+    make_beneficiary(
+        personas.darien,
+        personas.field_a,
+        date_of_birth=None,
+        estimated_age=34,
+        family_names="-Díaz",
+    )
+    make_reach(personas.darien, personas.field_a, campaign="@Campaña\tdel río")
+    make_reach(personas.chiriqui, personas.field_b, date=datetime.date(2024, 2, 29))
 
 
 class FastExportTest(PersonasTestCase):
@@ -21,22 +43,7 @@ class FastExportTest(PersonasTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        make_beneficiary(
-            cls.darien,
-            cls.field_a,
-            given_names="=HYPERLINK(1)",
-            family_names='Núñez, "la de" Ríos',
-            phone="+507 6000-0000",
-        )
-        make_beneficiary(
-            cls.darien,
-            cls.field_a,
-            date_of_birth=None,
-            estimated_age=34,
-            family_names="-Díaz",
-        )
-        make_reach(cls.darien, cls.field_a, campaign="@Campaña\tdel río")
-        make_reach(cls.chiriqui, cls.field_b, date=datetime.date(2024, 2, 29))
+        make_rows(cls)
 
     def both_paths(self, write, resource, records) -> tuple:
         self.assertIsNotNone(exports.fast_rows(resource, records))
@@ -94,3 +101,40 @@ class FastExportTest(PersonasTestCase):
         self.assertEqual(lines[0], "\ufeff")
         self.assertEqual(len(lines), 4)  # the BOM, then 6 rows by 2
         self.assertEqual(lines[1], "header\r\nrow 0\r\n")
+
+
+class CopyExportTest(PersonasTestCase):
+    """On PostgreSQL, CSV exports are written by COPY, elsewhere by Python: the same file, byte
+    for byte but for COPY's line ends (LF, which spreadsheets read as CSV's CRLF)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        make_rows(cls)
+
+    def test_copy_writes_the_csv_that_python_writes(self) -> None:
+        kinds = ((BeneficiaryResource, Beneficiary), (ReachResource, CommunicationReach))
+        for language, machine in (("es", False), ("en", False), ("es", True)):
+            for resource_class, model in kinds:
+                name = resource_class.__name__
+                with self.subTest(language, machine=machine, resource=name):
+                    translation.activate(language)
+                    resource = resource_class(self.admin)
+                    if machine:
+                        resource.for_machines()
+                    records = model.objects.all()
+                    copying = exports.copied_rows(resource, records) is not None
+                    self.assertEqual(copying, connection.vendor == "postgresql")
+                    copied = b"".join(
+                        c if isinstance(c, bytes) else c.encode()
+                        for c in exports.csv_chunks(resource, records)
+                    )
+                    python = "".join(exports.csv_lines(exports.rows_of(resource, records)))
+                    self.assertEqual(
+                        copied.decode().replace("\r\n", "\n"), python.replace("\r\n", "\n")
+                    )
+        translation.deactivate()
+
+    def test_records_with_lines_are_not_copied(self) -> None:
+        resource = FlowResource(self.admin)
+        self.assertIsNone(exports.copied_rows(resource, resource._meta.model.objects.all()))

@@ -38,7 +38,7 @@ class PersonalDataExportTest(PersonasTestCase):
     def test_names_that_look_like_formulas_are_neutralised(self) -> None:
         self.login(self.admin)
         rows = csv_rows(self.client.get(reverse("cases:beneficiary_export", args=["csv"])))
-        self.assertEqual(rows[1][rows[0].index("given_names")], "'=cmd|' /C calc'!A0")
+        self.assertEqual(rows[1][rows[0].index("Nombres")], "'=cmd|' /C calc'!A0")
 
     def test_the_lists_offer_exports_to_administrators_only(self) -> None:
         self.login(self.supervisor_a)

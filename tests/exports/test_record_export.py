@@ -26,7 +26,7 @@ class RecordExportTest(PersonasTestCase):
         response = self.export(self.admin)
         self.assertTrue(response.streaming)
         rows = csv_rows(response)
-        self.assertEqual(rows[0][:3], ["external_id", "site", "date"])
+        self.assertEqual(rows[0][:3], ["ID externo", "Sitio", "Fecha"])
         self.assertEqual(len(rows), 4)
 
     def test_a_supervisors_export_has_exactly_the_rows_of_their_list(self) -> None:
@@ -119,6 +119,6 @@ class EveryListExportTest(PersonasTestCase):
                 with self.subTest(name=name, file_format=file_format):
                     rows = read(self.client.get(reverse(name, args=[file_format])))
                     self.assertEqual(len(rows), 2)
-                    self.assertIn("site", rows[0])
-                    site = rows[1][rows[0].index("site")]
+                    self.assertIn("Sitio", rows[0])
+                    site = rows[1][rows[0].index("Sitio")]
                     self.assertIn(site, ["darien-office", "lajas-blancas"])

@@ -54,7 +54,7 @@ class BackgroundImportTest(PersonasTestCase):
         self.assertFalse(CommunicationReach.objects.exists())
         page = self.client.get(job.get_absolute_url())
         self.assertEqual(page.context["report"].created, 3)
-        self.assertContains(page, "Every row is valid: 3 records to create, 0 to update.")
+        self.assertContains(page, "Every row is valid: 3 new, 0 changed, 0 unchanged.")
         self.assertContains(page, reverse("job_confirm", args=[job.pk]))
         self.assertNotContains(page, 'http-equiv="refresh"')
 
@@ -71,7 +71,7 @@ class BackgroundImportTest(PersonasTestCase):
             self.assertEqual((step.to_status, step.by), (ReviewStatus.SUBMITTED, self.supervisor_a))
             self.assertEqual(record.history.first().history_user, self.supervisor_a)
         page = self.client.get(job.get_absolute_url())
-        self.assertContains(page, "Imported: 3 new records, 0 updated.")
+        self.assertContains(page, "Imported: 3 new, 0 changed, 0 unchanged.")
         self.assertContains(page, reverse("activities:reach_list"))
         self.assertNotContains(page, reverse("job_confirm", args=[job.pk]))
 

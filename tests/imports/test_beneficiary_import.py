@@ -311,7 +311,7 @@ class BeneficiaryRoundTripTest(PersonasTestCase):
         self.client.force_login(self.admin)
         response = self.client.get(reverse("cases:beneficiary_export", args=["csv"]))
         exported = csv_rows(response)
-        self.assertEqual(exported[0][:3], ["external_id", "site", "given_names"])
+        self.assertEqual(exported[0][:3], ["External ID", "Site", "Given names"])
         content = "\n".join(",".join(f'"{cell}"' for cell in row) for row in exported)
         Beneficiary.objects.all().delete()
 

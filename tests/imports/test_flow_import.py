@@ -37,7 +37,7 @@ class FlowImportTest(PersonasTestCase):
         self.assertEqual((str(statistic.month), statistic.source), ("2023-09-01", "SNM"))
         return_all(MigrationFlowStatistic, self.supervisor_a)
         again = self.client.post(URL, {"file": xlsx_file(rows, HEADER)}).context["report"]
-        self.assertEqual((again.created, again.updated, again.errors), (0, 1, []))
+        self.assertEqual((again.created, again.unchanged, again.errors), (0, 1, []))
 
     def test_parts_that_do_not_add_up_are_a_row_error(self) -> None:
         rows = [

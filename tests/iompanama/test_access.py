@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from activities.models import KoboForm
 from cases.models import PersonMerge, PossibleDuplicate
 from iompanama.models import Job, PeriodLock, ReviewStatus
 from reports.models import PublishedFactsheet
@@ -27,6 +28,8 @@ from tests.factories import (
 from tests.personas import PersonasTestCase
 
 LOGIN = "login"  # a redirect to the sign-in page
+# A KoboToolbox form's questions and choices, as read from its XLSForm.
+FMS_FORM = {"questions": [], "choices": {}}
 PNG = b"\x89PNG\r\n\x1a\n"
 PERSONAS = ["anonymous", "field_a", "field_b", "supervisor_a", "admin", "viewer"]
 
@@ -177,6 +180,11 @@ EXPECTATIONS = {
     },
     # Respondents go into a round its author (or an administrator) may edit.
     "activities:survey_respondents_import": RECORD_EDIT,
+    # KoboToolbox forms (a form of Darién): imported by who imports rounds there, mapped by
+    # administrators; the others have no use for a form (404).
+    "activities:kobo_forms": RECORD_IMPORT,
+    "activities:kobo_form": _row("get", LOGIN, 404, 404, 403, 200, 404),
+    "activities:kobo_import": _row("get", LOGIN, 404, 404, 200, 200, 404),
     # A background export's page and file: its owner's (field_a's) alone.
     "job": _row("get", LOGIN, 200, 404, 404, 404, 404),
     "job_download": _row("get", LOGIN, 200, 404, 404, 404, 404),
@@ -256,6 +264,7 @@ class AccessTest(PersonasTestCase):
             datetime.date(2023, 4, 1), datetime.date(2023, 6, 30), by=cls.admin
         )
         cls.lock = PeriodLock.objects.get()
+        cls.kobo_form = KoboForm.objects.create(name="FMS", site=cls.darien, form=FMS_FORM)
 
     @classmethod
     def _pair_of_darien(cls, name: str = "") -> PossibleDuplicate:
@@ -274,6 +283,8 @@ class AccessTest(PersonasTestCase):
             return reverse(name, kwargs={"pk": self.drafts[name].pk})
         if page in ("detail", "edit", "receipt", "sheet"):
             return reverse(name, kwargs={"pk": self.drafts[prefix].pk})
+        if name in ("activities:kobo_form", "activities:kobo_import"):
+            return reverse(name, kwargs={"pk": self.kobo_form.pk})
         if name == "activities:survey_respondents_import":
             return reverse(name, kwargs={"pk": self.drafts["activities:survey"].pk})
         if page == "export":

@@ -217,7 +217,9 @@ class CorrectionTest(DatasetTestCase):
         )
         for name in ("reports:factsheet_csv", "reports:factsheet_hxl"):
             content = self.get(name, self.first).content.decode()
-            rows = {row[2]: row[5] for row in csv.reader(io.StringIO(content))}
+            lines = list(csv.reader(io.StringIO(content)))
+            value = lines[0].index("value")
+            rows = {row[2]: row[value] or row[-1] for row in lines}
             self.assertEqual(rows["superseded.by_version"], "2")
             self.assertEqual(rows["superseded.reason"], "Faltaba un registro de Instagram")
         pdf = self.get("reports:factsheet_pdf", self.first, lang="en").content
