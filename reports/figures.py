@@ -34,7 +34,7 @@ from activities.models import (
     TrainingTopic,
 )
 from cases.models import AVRCase, AVRFamilyMember, CounsellingSession, LegalOrientationCase
-from iompanama.models import Province, User
+from iompanama.models import Province, ReviewStatus, User
 from reports.models import AreaOfWork, MissionProfile
 
 
@@ -132,10 +132,13 @@ def _groups(rows, code: str, value: str = "value") -> list[dict]:
 # "migrants who received legal orientation and advice, by topic":
 # distinct beneficiaries with a counselling session in P.
 def legal_orientation(period: Period, user: User | None = None) -> dict | None:
+    # The status through the join the count needs anyway, not as a subquery of cases: the
+    # public factsheet's query is then the one a person would write by hand.
     sessions = CounsellingSession.objects.filter(
-        case__in=approved(LegalOrientationCase, user),
-        date__range=(period.start, period.end),
+        case__status=ReviewStatus.APPROVED, date__range=(period.start, period.end)
     )
+    if user is not None:
+        sessions = sessions.filter(case__in=LegalOrientationCase.objects.for_user(user))
     person = "case__beneficiary"
     counts = sessions.aggregate(
         people=Count(person, distinct=True),
