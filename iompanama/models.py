@@ -481,6 +481,8 @@ class Reviewable(MadeOnce, Versioned):
     # (<prefix>_list, _create, _detail and _edit).
     period_field: str
     url_prefix: str
+    # The fields `freeze_counted_values` sets on the record itself.
+    COUNTED_FIELDS: list[str] = []
     # Whether its page names a beneficiary: every view of it is then recorded.
     names_people = False
 
@@ -697,9 +699,6 @@ class Reviewable(MadeOnce, Versioned):
             current._record_transition(by, from_status, reason)
         self.refresh_from_db()
         self._notify_on_commit()
-
-    # The fields `freeze_counted_values` sets on the record itself.
-    COUNTED_FIELDS: list[str] = []
 
     def _record_transition(
         self, by: User, from_status: str, reason: str, kind: str = Transition.Kind.STEP
