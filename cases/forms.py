@@ -1,8 +1,7 @@
-import datetime
-
 from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -292,7 +291,7 @@ class BaseCounsellingSessionFormSet(RecordRows):
             .values_list("counsellor", flat=True)
             .first()
         )
-        return [{"date": datetime.date.today(), "counsellor": last or ""}]
+        return [{"date": timezone.localdate(), "counsellor": last or ""}]
 
 
 CounsellingSessionFormSet = forms.inlineformset_factory(

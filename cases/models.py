@@ -383,7 +383,7 @@ class Beneficiary(MadeOnce, Versioned):
         """The year of birth; from an estimated age, the year it gives at the consent."""
         if self.date_of_birth:
             return self.date_of_birth.year
-        day = self.consent_date or datetime.date.today()
+        day = self.consent_date or timezone.localdate()
         return day.year - (self.estimated_age or 0)
 
     def may_be_the_same_as(self, other: "Beneficiary") -> bool:

@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iompanama.models import ReviewStatus, Site, User
@@ -78,7 +79,7 @@ class RecordForm(forms.ModelForm):
         elif len(sites) == 1:
             self.initial.setdefault("site", next(iter(sites)))
         for name in self.entered_today:
-            self.initial.setdefault(name, datetime.date.today())
+            self.initial.setdefault(name, timezone.localdate())
 
     def clean_intent(self) -> uuid.UUID | None:
         self.instance.intent = self.cleaned_data["intent"]

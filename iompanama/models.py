@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from axes.helpers import get_client_ip_address
@@ -567,9 +567,9 @@ class Reviewable(MadeOnce, Versioned):
         return f"{self._meta.app_label}.{action}_{self._meta.model_name}"
 
     # The one write path: every change of a record, its lines and its many-to-many values goes
-    # through `create` or `save_changes` (forms) or `record_import` (files), and every change of
-    # status through `_move`. `write_related` saves what hangs off the record (lines,
-    # many-to-many) in the same transaction, before the period lock reads the new dates.
+    # through `create` or `save_changes` (forms) or `prepare_import` and `imported` (files), and
+    # every change of status through `_move`. `write_related` saves what hangs off the record
+    # (lines, many-to-many) in the same transaction, before the period lock reads the new dates.
     def create(self, *, by: User, write_related=None) -> None:
         with transaction.atomic():
             self.created_by = by
@@ -768,6 +768,11 @@ class ExportLog(models.Model):
         return f"{self.kind} ({self.rows}), {self.by}, {self.at:%d/%m/%Y %H:%M}"
 
 
+def _lease_start() -> datetime:
+    """A running job silent since before this has lost its worker."""
+    return timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
 class JobQuerySet(models.QuerySet):
     def for_user(self, user: User) -> "JobQuerySet":
         """A job's file is its owner's alone: it holds what they, not others, may see."""
@@ -779,8 +784,7 @@ class JobQuerySet(models.QuerySet):
     def abandoned(self) -> "JobQuerySet":
         """Running, with no sign of life for JOB_LEASE_SECONDS: its worker died (killed, its
         server restarted) and nobody else will finish it."""
-        silent_since = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
-        return self.filter(status=Job.Status.RUNNING, heartbeat_at__lt=silent_since)
+        return self.filter(status=Job.Status.RUNNING, heartbeat_at__lt=_lease_start())
 
     def fail_abandoned(self) -> int:
         abandoned = list(self.abandoned())
@@ -884,11 +888,10 @@ class Job(models.Model):
     @property
     def is_abandoned(self) -> bool:
         """As `JobQuerySet.abandoned`, on the row already read (its page refreshes often)."""
-        silent_since = timezone.now() - timedelta(seconds=settings.JOB_LEASE_SECONDS)
         return (
             self.status == self.Status.RUNNING
             and self.heartbeat_at is not None
-            and self.heartbeat_at < silent_since
+            and self.heartbeat_at < _lease_start()
         )
 
     def fail_abandoned(self) -> None:

@@ -137,7 +137,7 @@ def record_create(
 
 
 def _send_if_asked(request: HttpRequest, record: Reviewable) -> bool:
-    """ "Send for review" saves and submits in one action; whether it did."""
+    """Save and submit in one action (the "Send for review" button); whether it did."""
     if request.POST.get("action") != "submit" or not record.may_submit(request.user):
         return False
     record.submit(by=request.user)

@@ -33,22 +33,32 @@ class OpenEntries:
         return self.status.label
 
 
-def open_entries(user: User, shown: int = SHOWN) -> list[OpenEntries]:
+def open_entries(
+    user: User, shown: int = SHOWN
+) -> tuple[list[OpenEntries], list[tuple[str, str, int]]]:
     """The person's entries not yet approved, by status (returned first), the `shown` most
-    recently changed of each, and how many there are."""
+    recently changed of each, and how many there are; and how many of each kind are approved
+    (kind, link to them, count), counted in the same query."""
     by_status = {status: OpenEntries(status) for status in OPEN_STATUS_ORDER}
+    approved = []
     newest_of_status = Window(
         RowNumber(), partition_by=F("status"), order_by=F("updated_at").desc()
     )
     for model in reviewable_models().values():
-        mine = model.objects.for_user(user).authored_by(user).exclude(status=ReviewStatus.APPROVED)
-        counts = mine.aggregate(
-            **{status: Count("pk", filter=Q(status=status)) for status in OPEN_STATUS_ORDER}
+        authored = model.objects.for_user(user).authored_by(user)
+        counts = authored.aggregate(
+            **{
+                status: Count("pk", filter=Q(status=status))
+                for status in [*OPEN_STATUS_ORDER, ReviewStatus.APPROVED]
+            }
         )
+        link = f"{model.list_url()}?status={ReviewStatus.APPROVED}"
+        approved.append((model._meta.verbose_name_plural, link, counts.pop(ReviewStatus.APPROVED)))
         for status, total in counts.items():
             by_status[status].total += total
         first = (
-            mine.with_last_return_reason()
+            authored.exclude(status=ReviewStatus.APPROVED)
+            .with_last_return_reason()
             .select_related("site")
             .annotate(rank=newest_of_status)
             .filter(rank__lte=shown)
@@ -57,7 +67,7 @@ def open_entries(user: User, shown: int = SHOWN) -> list[OpenEntries]:
             by_status[entry.status].entries.append(entry)
     for group in by_status.values():
         group.entries = sorted(group.entries, key=lambda e: e.updated_at, reverse=True)[:shown]
-    return list(by_status.values())
+    return list(by_status.values()), approved
 
 
 class QueueFilterForm(forms.Form):

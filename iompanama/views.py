@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,9 +17,7 @@ from iompanama.forms import ReturnForm, UnlockForm
 from iompanama.models import (
     InvalidTransition,
     PeriodLock,
-    PeriodLocked,
     ReviewRefused,
-    ReviewStatus,
     User,
 )
 
@@ -28,14 +25,14 @@ from iompanama.models import (
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     may_review = user.has_perm("iompanama.review_records")
-    open_entries = review.open_entries(
+    open_entries, approved_counts = review.open_entries(
         user, shown=review.SHOW_ALL if "all" in request.GET else review.SHOWN
     )
     queue, waiting = review.review_queue(user, limit=review.SHOWN) if may_review else ([], 0)
     ctx = {
         "open_entries": open_entries,
         "has_open_entries": any(group.total for group in open_entries),
-        "approved_counts": _approved_counts(user),
+        "approved_counts": approved_counts,
         "review_queue": queue,
         "waiting": waiting,
         "may_review": may_review,
@@ -47,17 +44,6 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "iompanama/home.html", ctx)
-
-
-def _approved_counts(user: User) -> list[tuple[str, str, int]]:
-    counts = []
-    for model in all_reviewable_models().values():
-        approved = model.objects.for_user(user).authored_by(user).approved()
-        link = f"{model.list_url()}?status={ReviewStatus.APPROVED}"
-        counts.append(
-            (model._meta.verbose_name_plural, link, approved.aggregate(n=Count("pk"))["n"])
-        )
-    return counts
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
@@ -156,7 +142,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
 def _step(request: HttpRequest, step, done_message: str) -> None:
     try:
         step()
-    except (ReviewRefused, PeriodLocked) as refusal:
+    except ReviewRefused as refusal:
         messages.error(request, str(refusal))
     except InvalidTransition:
         messages.error(

@@ -2,8 +2,10 @@
 person found by typing, and a review queue a supervisor can clear."""
 
 import datetime
+from unittest import mock
 
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import CommunicationReach
 from cases.models import Beneficiary, LegalOrientationCase
@@ -100,7 +102,17 @@ class DefaultsTest(PersonasTestCase):
         self.login(lone)
         form = self.client.get(REACH_NEW).context["form"]
         self.assertEqual(form["site"].value(), self.darien.pk)
-        self.assertEqual(form["date"].value(), datetime.date.today())
+        self.assertEqual(form["date"].value(), timezone.localdate())
+
+    def test_the_day_of_entry_is_panamas_day_not_the_servers(self) -> None:
+        # In the evening, Panama is still on a day that servers (in UTC) have left.
+        panama_day = datetime.date(2029, 12, 31)
+        self.login(self.field_a)
+        with mock.patch("django.utils.timezone.localdate", return_value=panama_day):
+            form = self.client.get(REACH_NEW).context["form"]
+            formset = self.client.get(reverse("cases:legal_create")).context["formset"]
+        self.assertEqual(form["date"].value(), datetime.date(2029, 12, 31))
+        self.assertEqual(formset.forms[0]["date"].value(), datetime.date(2029, 12, 31))
 
     def test_the_site_of_the_last_entry_is_offered_first(self) -> None:
         make_reach(self.darien_etrm, self.field_a)
@@ -113,7 +125,7 @@ class DefaultsTest(PersonasTestCase):
         self.login(self.field_a)
         formset = self.client.get(reverse("cases:legal_create")).context["formset"]
         self.assertEqual(formset.forms[0]["counsellor"].value(), "Lcda. Ríos")
-        self.assertEqual(formset.forms[0]["date"].value(), datetime.date.today())
+        self.assertEqual(formset.forms[0]["date"].value(), timezone.localdate())
 
     def test_names_sort_as_spanish_does_on_every_database(self) -> None:
         for family in ["Prueba", "Chen", "Pérez", "Cárdenas", "Ávila", "Zamora"]:

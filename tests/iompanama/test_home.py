@@ -47,11 +47,11 @@ class FieldStaffHomeTest(PersonasTestCase):
     def test_the_page_makes_the_same_queries_for_1_and_30_entries(self) -> None:
         self.login(self.field_a)
         make_reach(self.darien, self.field_a)
-        with self.assertNumQueries(6 + 3 * KINDS):
+        with self.assertNumQueries(6 + 2 * KINDS):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(6 + 3 * KINDS):
+        with self.assertNumQueries(6 + 2 * KINDS):
             response = self.client.get(reverse("home"))
         submitted = response.context["open_entries"][2]
         self.assertEqual((submitted.total, len(submitted.entries)), (29, 5))
@@ -81,11 +81,11 @@ class SupervisorHomeTest(PersonasTestCase):
     def test_the_queue_makes_the_same_queries_for_1_and_30_records(self) -> None:
         self.login(self.supervisor_a)
         make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(7 + 5 * KINDS):
+        with self.assertNumQueries(7 + 4 * KINDS):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(7 + 5 * KINDS):
+        with self.assertNumQueries(7 + 4 * KINDS):
             response = self.client.get(reverse("home"))
         # The home page shows the oldest few; the queue's page has them all.
         self.assertEqual(
