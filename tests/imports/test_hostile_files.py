@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from activities.models import CommunicationReach
-from iompanama.imports import UnreadableFile, read_table
-from iompanama.transfers import ImportForm
+from iompanama.files.imports import UnreadableFile, read_table
+from iompanama.files.views import ImportForm
 from tests.imports.helpers import REACH_HEADER
 from tests.personas import PersonasTestCase
 

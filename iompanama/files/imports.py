@@ -6,12 +6,10 @@ row is invalid, reporting each invalid row by number, column and a message peopl
 """
 
 import csv
-import hashlib
 import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import openpyxl
 import tablib
@@ -22,7 +20,8 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 from openpyxl.utils import get_column_letter
 
-from iompanama.resources import FileResource, RecordResource, neutralise
+from iompanama.files.resources import FileResource, RecordResource
+from iompanama.files.widgets import neutralise
 
 
 class UnreadableFile(Exception):
@@ -155,12 +154,6 @@ def _sheet_rows(sheet) -> list[list]:
     return rows
 
 
-def file_source(name: str, content: bytes) -> str:
-    """A file as the review steps of its rows name it: its name and SHA-256, so that the exact
-    file behind an approval on import can be found again."""
-    return f"{Path(name).name} (SHA-256 {hashlib.sha256(content).hexdigest()})"
-
-
 def import_rows(
     resource: FileResource,
     dataset: tablib.Dataset,
@@ -171,7 +164,7 @@ def import_rows(
 ) -> ImportReport:
     """Validate every row; write them (when not `dry_run`) only if all are valid.
     `progress(rows_done)` is called every few hundred rows, for a progress bar; `source` names
-    the file (`file_source`) on the review steps of the rows."""
+    the file (`PendingUpload.source`) on the review steps of the rows."""
     resource.progress = progress
     resource.source = source
     report = ImportReport(reviewed=isinstance(resource, RecordResource))
