@@ -1,4 +1,7 @@
-"""Uploads waiting for their confirmation, and their expiry.
+"""Uploads: read no further than the largest file we accept, then kept until confirmed.
+
+`SizeLimitedUploadHandler`, first of FILE_UPLOAD_HANDLERS, stops reading a request's body once a
+file in it passes IMPORT_MAX_BYTES; the import form then says the limit (`stopped`).
 
 Every pending upload is a `PendingUpload` (models.py): a preview's on the import page, or a big
 file's between its background check and its writing (`Job.upload`). Its file may hold personal
@@ -9,12 +12,50 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
 from django.utils import timezone
 
 from iompanama.models import Job, PendingUpload
 
 # Where pending uploads' files are kept (PendingUpload.file's upload_to).
 PENDING_UPLOADS = "imports"
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """Stops reading the request as soon as its file is known to pass IMPORT_MAX_BYTES, the
+    largest file any of our forms accepts: a request whose declared length passes it with
+    room for every other field (DATA_UPLOAD_MAX_MEMORY_SIZE) before a byte of its file is
+    read, any other once the file's bytes counted pass it. A 300 MB upload then costs the
+    server the limit's reading at most, not 300 MB of disk and a read into memory. The bytes
+    go on to the next handlers (memory, then a temporary file) as Django's own."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.request_length = content_length
+        return None  # Django parses the body, with this handler counting
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        if self.request_length > settings.IMPORT_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            self._stop()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > settings.IMPORT_MAX_BYTES:
+            self._stop()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handlers make the file
+
+    def _stop(self) -> None:
+        self.request.upload_stopped = True
+        # connection_reset: Django would otherwise read the rest of the body to discard it.
+        raise StopUpload(connection_reset=True)
+
+
+def stopped(request: HttpRequest) -> bool:
+    """Whether this request's upload was stopped at the limit: its file never arrived."""
+    return getattr(request, "upload_stopped", False)
 
 
 def expire_files() -> None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from iompanama.access import require_export, require_import
-from iompanama.files import exports, jobs
+from iompanama.files import exports, jobs, uploads
 from iompanama.files.imports import (
     ImportReport,
     RowError,
@@ -59,10 +59,21 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("The records count at once; recorded in each one's review steps."),
     )
 
-    def __init__(self, *args, user: User, may_approve: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, user: User, may_approve: bool = True, stopped: bool = False, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.stopped = stopped
         if not (may_approve and user.is_administrator):
             del self.fields["approve"]
+
+    def clean(self):
+        if self.stopped:
+            # Stopped at the limit while it streamed in (uploads.SizeLimitedUploadHandler): no
+            # file arrived, and "required" would not say why.
+            self.errors.pop("file", None)
+            self.add_error("file", too_large())
+        return super().clean()
 
     def clean_file(self):
         """Refused by its size before it is read: Django streamed it to disk, and a file of
@@ -156,7 +167,11 @@ def run_import(
     if token:
         return _confirm(request, make_resource, done_url, token, ctx)
     form = ImportForm(
-        request.POST or None, request.FILES or None, user=request.user, may_approve=may_approve
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        user=request.user,
+        may_approve=may_approve,
+        stopped=uploads.stopped(request),
     )
     ctx["form"] = form
     if not form.is_valid():

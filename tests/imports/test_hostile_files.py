@@ -7,11 +7,13 @@ import tracemalloc
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.test.client import ClientHandler
 from django.urls import reverse
 
 from activities.models import CommunicationReach
 from iompanama.files.imports import UnreadableFile, read_table
 from iompanama.files.views import ImportForm
+from iompanama.models import PendingUpload
 from tests.imports.helpers import REACH_HEADER
 from tests.personas import PersonasTestCase
 
@@ -24,6 +26,39 @@ class Unread(SimpleUploadedFile):
 
     def read(self, *args, **kwargs):
         raise AssertionError("The upload was read.")
+
+
+class LazyBody:
+    """A multipart body of `size` bytes holding one file, made as it is read (a test must not
+    hold 300 MB), that counts how much of it the server read."""
+
+    BOUNDARY = "lazyboundary"
+
+    def __init__(self, size: int) -> None:
+        self.head = (
+            f"--{self.BOUNDARY}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        self.tail = f"\r\n--{self.BOUNDARY}--\r\n".encode()
+        self.size = size
+        self.read_bytes = 0
+
+    def readline(self, size: int = -1) -> bytes:
+        raise AssertionError("A multipart body is not read by lines.")
+
+    def read(self, size: int = -1) -> bytes:
+        start = self.read_bytes
+        end = self.size if size is None or size < 0 else min(self.size, start + size)
+        self.read_bytes = end
+        filler_end = self.size - len(self.tail)
+        return b"".join(
+            [
+                self.head[start:end],
+                b"x" * max(0, min(end, filler_end) - max(start, len(self.head))),
+                self.tail[max(0, start - filler_end) : max(0, end - filler_end)],
+            ]
+        )
 
 
 def sparse_xlsx(cell: str) -> bytes:
@@ -86,6 +121,48 @@ class HostileFileTest(PersonasTestCase):
         form = ImportForm({}, {"file": upload}, user=self.supervisor_a)
         self.assertFalse(form.is_valid())
         self.assertIn("larger than", str(form.errors["file"]))
+
+    def post_streamed(self, body: LazyBody, language: str = "en"):
+        """Posts `body` as a browser streams it, through the whole stack (middleware, upload
+        handlers, view); the test client would build the body in memory first."""
+        self.client.cookies["django_language"] = language
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": URL,
+            "QUERY_STRING": "",
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": body,
+            "wsgi.errors": io.StringIO(),
+            "CONTENT_TYPE": f"multipart/form-data; boundary={LazyBody.BOUNDARY}",
+            "CONTENT_LENGTH": str(body.size),
+            "HTTP_COOKIE": "; ".join(f"{k}={m.value}" for k, m in self.client.cookies.items()),
+        }
+        return ClientHandler(enforce_csrf_checks=False)(environ)
+
+    @override_settings(IMPORT_MAX_BYTES=1_000_000)
+    def test_a_huge_upload_is_stopped_before_its_file_is_read(self) -> None:
+        body = LazyBody(300_000_000)
+        response = self.post_streamed(body, language="es")
+        self.assertContains(response, "El archivo supera los 1 MB: divídalo")
+        self.assertLess(body.read_bytes, 200_000)  # the part's headers: not one MB of the file
+        self.assertFalse(CommunicationReach.objects.exists())
+        self.assertFalse(PendingUpload.objects.exists())
+
+    @override_settings(IMPORT_MAX_BYTES=1_000_000)
+    def test_an_upload_past_the_limit_is_stopped_at_the_limit(self) -> None:
+        """A request whose declared length leaves room for other fields: its file's bytes are
+        counted, and reading stops at the limit."""
+        body = LazyBody(2_000_000)
+        response = self.post_streamed(body)
+        self.assertContains(response, "The file is larger than 1 MB")
+        self.assertGreater(body.read_bytes, 1_000_000)
+        self.assertLess(body.read_bytes, 1_300_000)
+        self.assertFalse(PendingUpload.objects.exists())
 
     def test_a_csv_with_bare_carriage_returns_imports_as_its_lines(self) -> None:
         text = "\r".join([",".join(REACH_HEADER), ",".join(GOOD)]) + "\r"
