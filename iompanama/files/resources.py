@@ -128,7 +128,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
     1. `before_import(dataset)`, once: the stored rows the file names, read in a few queries.
     2. For each row, `import_row(row)` (ours first: a further line of a record already read
        joins it and the rest is skipped), then within the library's `import_row`:
-       a. `before_import_row(row)`: a key twice in the file; a record's first line noted.
+       a. `before_import_row(row)`: a row the reader could not read; a key twice in the
+          file; a record's first line noted.
        b. `get_instance(loader, row)` (through `get_or_init_instance`): the stored row, from
           `before_import`'s read; subclasses refuse another site's or a locked one here.
        c. `after_init_instance(instance, new, row)`: who creates it, its status before.
@@ -164,6 +165,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         super().__init__()
         self.user = user
         self.progress: Callable[[int], None] | None = None
+        # Rows the file's reader could not read, by row number: their message (imports.Table).
+        self.unreadable: dict[int, str] = {}
         # What the person should check but that does not stop the import (a likely duplicate):
         # `import_rows` shows them with the report.
         self.warnings: list[str] = []
@@ -276,6 +279,9 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         return str(row.get(self.key_column) or "").strip()
 
     def before_import_row(self, row, **kwargs) -> None:
+        unreadable = self.unreadable.get(kwargs["row_number"])
+        if unreadable:  # a line the file's reader could not read: its one error
+            raise ValidationError(unreadable)
         key = self._key(row)
         self._row_number = kwargs["row_number"]
         if self.lines:
