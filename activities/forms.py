@@ -18,6 +18,7 @@ from activities.models import (
     TrainingSession,
     TrainingTopic,
 )
+from iompanama.files.imports import UnreadableFile
 from iompanama.forms import (
     DateInput,
     MonthField,
@@ -26,7 +27,6 @@ from iompanama.forms import (
     RecordRows,
     RowForm,
 )
-from iompanama.imports import UnreadableFile
 from iompanama.models import Province, Site
 
 

@@ -19,7 +19,7 @@ import openpyxl
 import tablib
 from django.utils.translation import gettext as _
 
-from iompanama.imports import UnreadableFile
+from iompanama.files.imports import UnreadableFile
 
 # What a mapping fills: the respondent's identifier, the date that decides the round's month,
 # and the answers. The first and second reason may come from one select-multiple question:

@@ -21,22 +21,18 @@ from activities.models import (
     TrainingSession,
     TrainingTopic,
 )
-from iompanama.models import PeriodLocked, Sex, Site, User
-from iompanama.resources import (
-    SITE,
+from iompanama.files.resources import SITE, Column, FileResource, Lines, RecordResource
+from iompanama.files.widgets import (
     BooleanWidget,
     ChoiceWidget,
-    Column,
     CountryWidget,
     DateWidget,
-    FileResource,
-    Lines,
     MonthWidget,
     NamedListWidget,
     NamedWidget,
     NumberWidget,
-    RecordResource,
 )
+from iompanama.models import PeriodLocked, Sex, Site, User
 
 EXTERNAL_ID = Column(
     "external_id", _("Your identifier of the row: importing it again updates the record."), "R-0001"

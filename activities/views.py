@@ -43,12 +43,11 @@ from activities.resources import (
     SurveyRoundResource,
     TrainingResource,
 )
-from iompanama import transfers
 from iompanama.access import get_record_for_user, may_import
-from iompanama.imports import UnreadableFile, read_table
+from iompanama.files import views as files
+from iompanama.files.imports import UnreadableFile, read_table
 from iompanama.models import PersonalDataAccess, Reviewable
 from iompanama.records import RecordPages
-from iompanama.transfers import PREVIEW_ROWS
 
 reach = RecordPages(
     "reach",
@@ -120,7 +119,7 @@ def survey_respondents_import(request: HttpRequest, pk: int) -> HttpResponse:
     def make_resource(user, approve: bool) -> SurveyResponseResource:
         return SurveyResponseResource(user, round=survey)
 
-    return transfers.run_import(
+    return files.run_import(
         request, make_resource, survey.get_absolute_url(), title, may_approve=False
     )
 
@@ -177,7 +176,7 @@ def _kobo_preview(kobo_form: KoboForm, sample) -> dict:
     """The first rows of an export as the mapping reads them, or why it cannot."""
     try:
         dataset = read_table(sample.name, sample.read())
-        first = tablib.Dataset(*dataset[:PREVIEW_ROWS], headers=dataset.headers)
+        first = tablib.Dataset(*dataset[: files.PREVIEW_ROWS], headers=dataset.headers)
         rows, rejected = kobo_form.export().convert(first)
     except UnreadableFile as error:
         return {"problem": str(error)}
@@ -194,7 +193,7 @@ def kobo_import(request: HttpRequest, pk: int) -> HttpResponse:
     def make_resource(user, approve: bool) -> KoboResponseResource:
         return KoboResponseResource(user, form=kobo_form)
 
-    return transfers.run_import(
+    return files.run_import(
         request, make_resource, SurveyRound.list_url(), title, may_approve=False
     )
 

@@ -52,7 +52,7 @@ def main() -> None:
 def run() -> None:
     from activities.models import CommunicationReach
     from activities.resources import ReachResource
-    from iompanama import exports
+    from iompanama.files import exports
     from iompanama.models import Province, Site, User
     from iompanama.roles import Role
 
@@ -109,7 +109,7 @@ def measure_import(model, admin) -> None:
     """Import of 10,000 rows: preview (validation) then confirm (writing), as the pages do,
     then the same file again (every row an update)."""
     from activities.resources import ReachResource
-    from iompanama.imports import import_rows, read_table
+    from iompanama.files.imports import import_rows, read_table
 
     lines = ["external_id,site,date,channel,campaign,people_reached"]
     lines += [f"B-{n},darien-office,15/09/2023,facebook,Campaña {n},{n + 1}" for n in range(10_000)]
@@ -153,7 +153,7 @@ def fill(model, site, author, count: int) -> None:
 def measure_csv(model, user) -> tuple[float, int]:
     """Rows per second of the streamed CSV export, and its peak memory in bytes."""
     from activities.resources import ReachResource
-    from iompanama import exports
+    from iompanama.files import exports
 
     def export_csv() -> int:
         chunks = exports.csv_chunks(ReachResource(user), model.objects.all())

@@ -11,20 +11,22 @@ from django.utils.translation import gettext_lazy
 from import_export import widgets
 
 from cases.models import AVRCase, AVRFamilyMember, Beneficiary, LegalOrientationCase
-from iompanama.models import Sex, User
-from iompanama.resources import (
+from iompanama.files.resources import (
     KEYS_PER_QUERY,
     SITE,
-    BooleanWidget,
-    ChoiceWidget,
     Column,
-    CountryWidget,
-    DateWidget,
     Lines,
-    NumberWidget,
     RecordResource,
     SiteRowsResource,
 )
+from iompanama.files.widgets import (
+    BooleanWidget,
+    ChoiceWidget,
+    CountryWidget,
+    DateWidget,
+    NumberWidget,
+)
+from iompanama.models import Sex, User
 
 
 def flag(name: str) -> Column:

@@ -25,7 +25,7 @@ from cases.models import (
     PossibleDuplicate,
 )
 from cases.resources import AVRCaseResource, BeneficiaryResource, LegalCaseResource
-from iompanama import records, transfers
+from iompanama import records
 from iompanama.access import (
     get_record_for_user,
     may_enter_records,
@@ -34,6 +34,7 @@ from iompanama.access import (
     require_record_entry,
     require_record_viewing,
 )
+from iompanama.files import views as files
 from iompanama.history import history_entries
 from iompanama.models import (
     InvalidTransition,
@@ -47,7 +48,7 @@ from iompanama.records import RecordPages
 
 def beneficiary_list(request: HttpRequest) -> HttpResponse:
     require_record_viewing(request.user, Beneficiary)
-    form, people = transfers.filtered_records(request, Beneficiary, BeneficiaryFilterForm)
+    form, people = files.filtered_records(request, Beneficiary, BeneficiaryFilterForm)
     ctx = {
         "form": form,
         **records.paginate(request, people.current().select_related("site")),
@@ -86,17 +87,17 @@ def people_offline(request: HttpRequest) -> JsonResponse:
 
 
 def beneficiary_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    return transfers.record_export(
+    return files.record_export(
         request, Beneficiary, BeneficiaryFilterForm, BeneficiaryResource, file_format
     )
 
 
 def beneficiary_import(request: HttpRequest) -> HttpResponse:
-    return transfers.record_import(request, Beneficiary, BeneficiaryResource)
+    return files.record_import(request, Beneficiary, BeneficiaryResource)
 
 
 def beneficiary_import_template(request: HttpRequest) -> HttpResponse:
-    return transfers.import_template(request, Beneficiary, BeneficiaryResource)
+    return files.import_template(request, Beneficiary, BeneficiaryResource)
 
 
 def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,9 +1,11 @@
 """What every app shares: users and their roles, where things happen, and the review workflow."""
 
+import hashlib
 import logging
 import uuid
 from datetime import datetime, timedelta
 from functools import cached_property
+from pathlib import Path
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
@@ -11,7 +13,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -821,7 +824,14 @@ class Job(models.Model):
     filter_form = models.CharField(max_length=200, blank=True)
     query = models.TextField(blank=True)
     # Imports: the uploaded file, kept from the check until the writing ends, and its outcome.
-    upload = models.FileField(_("uploaded file"), upload_to="imports/", blank=True)
+    upload = models.ForeignKey(
+        "PendingUpload",
+        verbose_name=_("uploaded file"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     approve = models.BooleanField(_("approve on import"), default=False)
     report = models.JSONField(_("report"), null=True, blank=True)
     file_format = models.CharField(_("format"), max_length=10)
@@ -869,8 +879,8 @@ class Job(models.Model):
             and not self.report.get("errors")
             and not self.report.get("problem")
             and self.expires_at > timezone.now()
-            and bool(self.upload)
-            and self.upload.storage.exists(self.upload.name)
+            and self.upload is not None
+            and self.upload.is_stored
         )
 
     def confirm(self) -> None:
@@ -880,10 +890,17 @@ class Job(models.Model):
         self.done = 0
         self.expires_at = timezone.now() + timedelta(hours=settings.JOB_KEEP_HOURS)
         self.save(update_fields=["kind", "status", "done", "expires_at"])
+        # Its file kept for the writing, however long the worker's queue.
+        PendingUpload.objects.filter(pk=self.upload_id).update(expires_at=self.expires_at)
+
+    def drop_upload(self) -> None:
+        if self.upload is not None:
+            self.upload.discard()
+        self.upload = None
 
     def delete_files(self) -> None:
         self.file.delete(save=False)
-        self.upload.delete(save=False)
+        self.drop_upload()
 
     @property
     def is_abandoned(self) -> bool:
@@ -914,26 +931,94 @@ class Job(models.Model):
             self.save(update_fields=["status", "failure", "file", "upload"])
 
 
-class ConfirmedImport(models.Model):
-    """The one-time token of an import preview, once confirmed. Two confirms of one preview (a
-    double tap, two tabs) both find it in their session; the unique token lets one write."""
+def _new_token() -> str:
+    return uuid.uuid4().hex
 
-    token = models.CharField(max_length=32, primary_key=True)
-    by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+
+class PendingUploadQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> "PendingUploadQuerySet":
+        """An upload is its owner's alone: it may hold personal data only they may see."""
+        return self.filter(by=user) if user.is_authenticated else self.none()
+
+    def expired(self) -> "PendingUploadQuerySet":
+        return self.filter(expires_at__lt=timezone.now())
+
+
+class PendingUpload(models.Model):
+    """A file uploaded for import, kept until its owner confirms it: a preview's (the import
+    page, confirmed with the token its form posts) or a big file's, checked by a background
+    job (`Job.upload`). The one place either is kept: its file is deleted once written, and
+    with the row when it expires (`files.uploads.expire_files`, scheduled)."""
+
+    token = models.CharField(max_length=32, unique=True, default=_new_token)
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to="imports/", blank=True)
+    name = models.CharField(_("name"), max_length=255)  # as the person named it
+    sha256 = models.CharField(max_length=64)
+    # A preview's: the import page that may confirm it, and whether to approve on import.
+    page = models.CharField(max_length=200, blank=True)
+    approve = models.BooleanField(_("approve on import"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("kept until"))
+    # Set by the first confirm; two confirms of one preview (a double tap, two tabs): one writes.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PendingUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
 
     def __str__(self) -> str:
-        return self.token
+        return self.name
 
     @classmethod
-    def claim(cls, token: str, *, by: User) -> bool:
-        """True for the first to confirm `token`, False for anyone after."""
-        try:
-            with transaction.atomic():
-                cls.objects.create(token=token, by=by)
-        except IntegrityError:
-            return False
-        return True
+    def keep(
+        cls, by: User, name: str, content: bytes, *, page: str = "", approve: bool = False
+    ) -> "PendingUpload":
+        upload = cls(
+            by=by,
+            name=name[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            page=page,
+            approve=approve,
+            expires_at=timezone.now() + timedelta(hours=settings.UPLOAD_KEEP_HOURS),
+        )
+        upload.file.save(f"{upload.token}{Path(name).suffix.lower()}", ContentFile(content))
+        return upload
+
+    @property
+    def source(self) -> str:
+        """The file as the review steps of its rows name it: its name and SHA-256, so that
+        the exact file behind an approval on import can be found again."""
+        return f"{Path(self.name).name} (SHA-256 {self.sha256})"
+
+    @property
+    def is_stored(self) -> bool:
+        return bool(self.file) and self.file.storage.exists(self.file.name)
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as stored:
+            return stored.read()
+
+    def claim(self) -> bool:
+        """True for the first to confirm this upload, False for anyone after."""
+        claimed = (
+            type(self)
+            .objects.filter(pk=self.pk, confirmed_at=None)
+            .update(confirmed_at=timezone.now())
+        )
+        return bool(claimed)
+
+    def drop_file(self) -> None:
+        """Its file deleted (written, or refused); the row says it was confirmed, until it
+        expires."""
+        self.file.delete(save=False)
+        type(self).objects.filter(pk=self.pk).update(file="")
+
+    def discard(self) -> None:
+        self.file.delete(save=False)
+        self.delete()
 
 
 class PersonalDataAccessQuerySet(models.QuerySet):

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
-from iompanama import transfers
 from iompanama.access import (
     get_record_for_user,
     may_enter_records,
@@ -25,6 +24,8 @@ from iompanama.access import (
     require_record_entry,
     require_record_viewing,
 )
+from iompanama.files import views as files
+from iompanama.files.resources import RecordResource
 from iompanama.forms import RecordFilterForm, RecordForm, ReturnForm
 from iompanama.history import history_entries
 from iompanama.models import (
@@ -35,7 +36,6 @@ from iompanama.models import (
     ReviewStatus,
     StaleRecord,
 )
-from iompanama.resources import RecordResource
 
 PAGE_SIZE = 25
 
@@ -51,7 +51,7 @@ def record_list(
     """`related`: the foreign keys the rows show besides site and author, fetched in the same
     query. `transfer_links`: the export and import links the page offers."""
     require_record_viewing(request.user, model)
-    form, records = transfers.filtered_records(request, model, filter_form)
+    form, records = files.filtered_records(request, model, filter_form)
     ctx = {
         **(transfer_links or {}),
         "form": form,
@@ -319,15 +319,15 @@ class RecordPages:
         return links
 
     def export_page(self, request: HttpRequest, file_format: str) -> HttpResponse:
-        return transfers.record_export(
+        return files.record_export(
             request, self.model, self.filter_form, self.resource, file_format
         )
 
     def import_page(self, request: HttpRequest) -> HttpResponse:
-        return transfers.record_import(request, self.model, self.resource)
+        return files.record_import(request, self.model, self.resource)
 
     def template_page(self, request: HttpRequest) -> HttpResponse:
-        return transfers.import_template(request, self.model, self.resource)
+        return files.import_template(request, self.model, self.resource)
 
     def _template(self, page: str) -> str:
         return f"{self.model._meta.app_label}/{self.name}_{page}.html"

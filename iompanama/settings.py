@@ -226,6 +226,13 @@ if MEDIA_STORAGE_BACKEND == S3_STORAGE:
 # Imports and exports (issue 6). Uploads above this size are refused; an XLSX is a zip, and
 # one that unpacks to more than IMPORT_MAX_UNPACKED_BYTES is refused unread (zip bomb).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000)
+# No upload is read past IMPORT_MAX_BYTES (the largest file any form takes; documents are
+# smaller): a bigger one is stopped while it streams in, not stored and then measured.
+FILE_UPLOAD_HANDLERS = [
+    "iompanama.files.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200_000_000)
 # Rows of a sheet read at most: a cell far below the table is a message, not a million rows.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500_000)

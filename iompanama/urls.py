@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from iompanama import offline, transfers, twofactor, views
+from iompanama import offline, twofactor, views
+from iompanama.files import views as files
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,9 +26,9 @@ urlpatterns = [
     path("locks/", views.period_locks, name="period_locks"),
     path("locks/<int:pk>/unlock/", views.unlock_period, name="unlock_period"),
     path("locks/<int:pk>/relock/", views.relock_period, name="relock_period"),
-    path("jobs/<int:pk>/", transfers.job_page, name="job"),
-    path("jobs/<int:pk>/download/", transfers.job_download, name="job_download"),
-    path("jobs/<int:pk>/confirm/", transfers.job_confirm, name="job_confirm"),
+    path("jobs/<int:pk>/", files.job_page, name="job"),
+    path("jobs/<int:pk>/download/", files.job_download, name="job_download"),
+    path("jobs/<int:pk>/confirm/", files.job_confirm, name="job_confirm"),
     path("cases/", include("cases.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),

@@ -8,8 +8,8 @@ import re
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from iompanama.exports import sheet_title
-from iompanama.resources import neutralise
+from iompanama.files.exports import sheet_title
+from iompanama.files.widgets import neutralise
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

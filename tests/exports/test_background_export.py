@@ -43,8 +43,8 @@ class BackgroundExportTest(PersonasTestCase):
 
     def test_a_failed_job_says_so_clearly(self) -> None:
         with (
-            mock.patch("iompanama.exports.csv_chunks", side_effect=RuntimeError("boom")),
-            self.assertLogs("iompanama.jobs", "ERROR"),
+            mock.patch("iompanama.files.exports.csv_chunks", side_effect=RuntimeError("boom")),
+            self.assertLogs("iompanama.files.jobs", "ERROR"),
             self.captureOnCommitCallbacks(execute=True),
         ):
             self.client.get(reverse("activities:reach_export", args=["csv"]))

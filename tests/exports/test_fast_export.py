@@ -10,7 +10,7 @@ from activities.models import CommunicationReach
 from activities.resources import FlowResource, ReachResource
 from cases.models import Beneficiary
 from cases.resources import BeneficiaryResource
-from iompanama import exports
+from iompanama.files import exports
 from tests.factories import make_beneficiary, make_reach
 from tests.personas import PersonasTestCase
 
@@ -48,7 +48,7 @@ class FastExportTest(PersonasTestCase):
     def both_paths(self, write, resource, records) -> tuple:
         self.assertIsNotNone(exports.fast_rows(resource, records))
         fast = write(exports.rows_of(resource, records))
-        with mock.patch("iompanama.exports.fast_rows", return_value=None):
+        with mock.patch("iompanama.files.exports.fast_rows", return_value=None):
             model = write(exports.rows_of(resource, records))
         return fast, model
 
@@ -96,7 +96,7 @@ class FastExportTest(PersonasTestCase):
 
     def test_the_csv_is_written_a_chunk_of_rows_at_a_time(self) -> None:
         rows = [["header"], *([f"row {n}"] for n in range(5))]
-        with mock.patch("iompanama.exports.CHUNK", 2):
+        with mock.patch("iompanama.files.exports.CHUNK", 2):
             lines = list(exports.csv_lines(rows))
         self.assertEqual(lines[0], "\ufeff")
         self.assertEqual(len(lines), 4)  # the BOM, then 6 rows by 2

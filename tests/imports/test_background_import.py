@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import CommunicationReach
-from iompanama import jobs
+from iompanama.files import jobs
 from iompanama.models import Job, ReviewStatus, User
 from tests.imports.helpers import csv_file, xlsx_file
 from tests.personas import PersonasTestCase
@@ -86,7 +86,7 @@ class BackgroundImportTest(PersonasTestCase):
 
     def test_the_stored_upload_is_deleted_once_written(self) -> None:
         job = self.upload(self.supervisor_a, csv_file(ROWS))
-        path = job.upload.name
+        path = job.upload.file.name
         self.assertTrue(path and default_storage.exists(path))
         self.confirm(job)
         job.refresh_from_db()
@@ -102,7 +102,7 @@ class BackgroundImportTest(PersonasTestCase):
 
     def test_an_import_whose_file_is_gone_cannot_be_confirmed(self) -> None:
         job = self.upload(self.supervisor_a, csv_file(ROWS))
-        default_storage.delete(job.upload.name)
+        default_storage.delete(job.upload.file.name)
         self.confirm(job)
         job.refresh_from_db()
         self.assertEqual(job.kind, Job.Kind.IMPORT_CHECK)
@@ -150,10 +150,10 @@ class BackgroundImportTest(PersonasTestCase):
 
     def test_a_failed_writing_job_says_so_clearly_and_drops_the_file(self) -> None:
         job = self.upload(self.supervisor_a, csv_file(ROWS))
-        path = job.upload.name
+        path = job.upload.file.name
         with (
-            mock.patch("iompanama.jobs.import_rows", side_effect=RuntimeError("boom")),
-            self.assertLogs("iompanama.jobs", "ERROR"),
+            mock.patch("iompanama.files.jobs.import_rows", side_effect=RuntimeError("boom")),
+            self.assertLogs("iompanama.files.jobs", "ERROR"),
         ):
             self.confirm(job)
         job.refresh_from_db()
@@ -166,7 +166,7 @@ class BackgroundImportTest(PersonasTestCase):
 
     def test_an_expired_import_job_is_deleted_with_its_file(self) -> None:
         job = self.upload(self.supervisor_a, csv_file(ROWS))
-        path = job.upload.name
+        path = job.upload.file.name
         Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(1))
         self.upload(self.supervisor_a, csv_file(ROWS))  # a new job clears the expired ones
         self.assertFalse(Job.objects.filter(pk=job.pk).exists())

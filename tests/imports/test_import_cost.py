@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Beneficiary, LegalOrientationCase
 from cases.resources import LegalCaseResource
-from iompanama.exports import rows_of
-from iompanama.imports import import_rows, read_table
+from iompanama.files.exports import rows_of
+from iompanama.files.imports import import_rows, read_table
 from tests.factories import make_beneficiary, make_legal_case
 from tests.imports.helpers import csv_file
 from tests.imports.test_case_import import LEGAL_HEADER

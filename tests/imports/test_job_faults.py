@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import CommunicationReach
-from iompanama import jobs
+from iompanama.files import jobs
 from iompanama.management.commands.task_worker import ResilientWorker
-from iompanama.models import Job
+from iompanama.models import Job, PendingUpload
 from iompanama.roles import Role
 from tests.factories import make_site, make_user
 from tests.imports.helpers import csv_file
@@ -36,7 +36,7 @@ class DeadWorkerTest(PersonasTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(URL, {"file": csv_file(ROWS)})
         job = Job.objects.get()
-        with mock.patch("iompanama.jobs.write_import"):
+        with mock.patch("iompanama.files.jobs.write_import"):
             self.client.post(reverse("job_confirm", args=[job.pk]))
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.RUNNING, done=1, heartbeat_at=LONG_AGO
@@ -54,7 +54,7 @@ class DeadWorkerTest(PersonasTestCase):
 
     def test_nothing_is_written_and_the_upload_is_deleted(self) -> None:
         job = self.import_killed_mid_writing()
-        path = job.upload.name
+        path = job.upload.file.name
         self.client.get(job.get_absolute_url())
         self.assertFalse(default_storage.exists(path))
         self.assertFalse(CommunicationReach.objects.exists())
@@ -98,10 +98,9 @@ class AbandonedWorkerTest(TransactionTestCase):
         site = make_site("darien-office", province="PA-5")
         supervisor = make_user("supervisor", Role.SUPERVISOR, [site])
         content = csv_file(ROWS).read()
-        with mock.patch("iompanama.jobs.check_import"):
-            job = jobs.start_import(
-                supervisor, "Import", _reach_resource(), "f.csv", content, False, 3
-            )
+        with mock.patch("iompanama.files.jobs.check_import"):
+            upload = PendingUpload.keep(supervisor, "f.csv", content)
+            job = jobs.start_import(supervisor, "Import", _reach_resource(), upload, False, 3)
         job.confirm()
 
         def failed_meanwhile(*args, **kwargs):
@@ -111,9 +110,9 @@ class AbandonedWorkerTest(TransactionTestCase):
 
         real_import_rows = jobs.import_rows
         with (
-            mock.patch("iompanama.resources.PROGRESS_EVERY", 1),
-            mock.patch("iompanama.jobs.import_rows", side_effect=failed_meanwhile),
-            self.assertLogs("iompanama.jobs", "ERROR"),
+            mock.patch("iompanama.files.resources.PROGRESS_EVERY", 1),
+            mock.patch("iompanama.files.jobs.import_rows", side_effect=failed_meanwhile),
+            self.assertLogs("iompanama.files.jobs", "ERROR"),
             self.assertRaises(jobs.JobAbandoned),
         ):
             jobs.write_import.call(job.pk)
@@ -133,7 +132,7 @@ class WorkerReconnectTest(PersonasTestCase):
             ) as work,
             mock.patch("iompanama.management.commands.task_worker.connections") as databases,
             mock.patch("iompanama.management.commands.task_worker.time.sleep") as sleep,
-            self.assertLogs("iompanama.jobs", "WARNING"),
+            self.assertLogs("iompanama.files.jobs", "WARNING"),
         ):
             databases["default"].ensure_connection.side_effect = [lost, lost, lost, None]
             worker.run()
@@ -207,7 +206,7 @@ class DatabaseRestartTest(TransactionTestCase):
                 side_effect=poll,
             ),
             mock.patch("iompanama.management.commands.task_worker.time.sleep"),
-            self.assertLogs("iompanama.jobs", "WARNING") as logs,
+            self.assertLogs("iompanama.files.jobs", "WARNING") as logs,
         ):
             _worker().run()
         self.assertEqual(len(polls), 1)

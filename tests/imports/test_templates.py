@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Donor
+from iompanama.files.widgets import ChoiceWidget
 from iompanama.models import Sex
-from iompanama.resources import ChoiceWidget
 from iompanama.roles import Role
 from tests.factories import make_user
 from tests.personas import PersonasTestCase

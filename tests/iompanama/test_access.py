@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from activities.models import KoboForm
 from cases.models import PersonMerge, PossibleDuplicate
-from iompanama.models import Job, PeriodLock, ReviewStatus
+from iompanama.models import Job, PendingUpload, PeriodLock, ReviewStatus
 from reports.models import PublishedFactsheet
 from tests.factories import (
     make_avr_case,
@@ -247,7 +247,7 @@ class AccessTest(PersonasTestCase):
             resource="activities.resources.ReachResource",
             status=Job.Status.DONE,
             report={"created": 1, "updated": 0, "errors": [], "warnings": [], "failing_rows": []},
-            upload=SimpleUploadedFile("import.csv", b"site\n"),
+            upload=PendingUpload.keep(cls.field_a, "import.csv", b"site\n"),
         )
         cls.drafts |= {
             "cases:legal": make_legal_case(cls.drafts["cases:beneficiary"], cls.field_a),

@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from activities.models import CommunicationReach
+from iompanama.models import PendingUpload
 from reports.models import PublishedFactsheet
 from tests.imports.helpers import csv_file
 from tests.personas import PersonasTestCase
@@ -54,8 +55,8 @@ class DateRangeTest(PersonasTestCase):
 
 
 class ParallelConfirmTest(PersonasTestCase):
-    """Two confirms of one import that both read the session before either was saved (two
-    taps, two tabs): the second is told the import is already confirmed."""
+    """Two confirms of one import preview (two taps, two tabs): the second is told the import is
+    already confirmed, and writes nothing even if it found the file still there."""
 
     URL = reverse("activities:reach_import")
 
@@ -65,17 +66,15 @@ class ParallelConfirmTest(PersonasTestCase):
         rows = [["r1", self.darien.code, "2023-09-15", "facebook", "Migración segura", 120]]
         preview = self.client.post(self.URL, {"file": csv_file(rows)})
         self.token = preview.context["token"]
-        self.pending = self.client.session[f"import-{self.token}"]
-        with default_storage.open(self.pending["path"], "rb") as stored:
-            self.content = stored.read()
+        self.pending = PendingUpload.objects.get(token=self.token)
+        self.content = self.pending.read()
 
     def confirm_again(self, *, file_still_there: bool):
-        """The second request, which loaded the session before the first one saved it."""
-        session = self.client.session
-        session[f"import-{self.token}"] = self.pending
-        session.save()
+        """The second request; with `file_still_there`, one that read the file before the first
+        deleted it."""
         if file_still_there:
-            default_storage.save(self.pending["path"], _bytes(self.content))
+            default_storage.save(self.pending.file.name, _bytes(self.content))
+            PendingUpload.objects.filter(pk=self.pending.pk).update(file=self.pending.file.name)
         return self.client.post(self.URL, {"token": self.token}, follow=True)
 
     def test_the_second_confirm_after_the_file_is_gone_says_already_confirmed(self) -> None:
@@ -89,6 +88,12 @@ class ParallelConfirmTest(PersonasTestCase):
         response = self.confirm_again(file_still_there=True)
         self.assertContains(response, "This import is already confirmed.")
         self.assertEqual(CommunicationReach.objects.count(), 1)
+
+    def test_another_person_cannot_confirm_it(self) -> None:
+        self.login(self.admin)
+        response = self.client.post(self.URL, {"token": self.token}, follow=True)
+        self.assertContains(response, "This import has expired: upload the file again.")
+        self.assertFalse(CommunicationReach.objects.exists())
 
 
 def _bytes(content: bytes):

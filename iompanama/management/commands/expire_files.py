@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from iompanama.jobs import expire_files
+from iompanama.files.uploads import expire_files
 
 
 class Command(BaseCommand):

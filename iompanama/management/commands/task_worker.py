@@ -11,7 +11,7 @@ from django_tasks.backends.database.management.commands import db_worker
 
 from iompanama.models import Job
 
-logger = logging.getLogger("iompanama.jobs")
+logger = logging.getLogger("iompanama.files.jobs")
 
 
 class ResilientWorker(db_worker.Worker):

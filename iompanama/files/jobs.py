@@ -1,11 +1,11 @@
 """Exports and imports too long for a request, run by the task worker (django-tasks: its
 database backend needs no server besides PostgreSQL; development and tests run them at once,
 in-process). A big import is checked by one job and, once its owner confirms, written by another
-on the same Job row; its uploaded file is kept in between and deleted when the writing ends."""
+on the same Job row; its upload (a PendingUpload) is kept in between and deleted when the writing
+ends."""
 
 import logging
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -16,24 +16,23 @@ import tablib
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
-from iompanama import exports
-from iompanama.imports import (
+from iompanama.files import exports
+from iompanama.files.imports import (
     ImportReport,
     UnreadableFile,
     failing_rows_csv,
-    file_source,
     import_rows,
     read_table,
 )
-from iompanama.models import Job, User
-from iompanama.resources import PROGRESS_EVERY
+from iompanama.files.resources import PROGRESS_EVERY
+from iompanama.files.uploads import expire_files
+from iompanama.models import Job, PendingUpload, User
 
 logger = logging.getLogger(__name__)
 
@@ -61,18 +60,17 @@ def start_export(
 
 
 def start_import(
-    user: User, title: str, resource, name: str, content: bytes, approve: bool, total: int
+    user: User, title: str, resource, upload: PendingUpload, approve: bool, total: int
 ) -> Job:
-    """Keeps the uploaded file and checks it in the background."""
-    suffix = Path(name).suffix.lower()
+    """Checks a kept upload in the background."""
     job = _create(
         user,
         kind=Job.Kind.IMPORT_CHECK,
         title=title,
         resource=_dotted(resource),
-        upload=ContentFile(content, name=f"{uuid.uuid4().hex}{suffix}"),
+        upload=upload,
         approve=approve,
-        file_format=suffix.lstrip("."),
+        file_format=Path(upload.name).suffix.lower().lstrip("."),
         total=total,
     )
     check_import.enqueue(job.pk)
@@ -94,24 +92,6 @@ def _create(user: User, **fields) -> Job:
         expires_at=timezone.now() + timedelta(hours=settings.JOB_KEEP_HOURS),
         **fields,
     )
-
-
-def expire_files() -> None:
-    """Deletes the jobs past their time with their files, and the uploads checked on the
-    import page but never confirmed (kept for the confirmation by a session token) once older
-    than UPLOAD_KEEP_HOURS: they may hold personal data. Run on a schedule (`manage.py
-    expire_files`) and whenever a job starts."""
-    for old in Job.objects.expired():
-        old.delete_files()
-        old.delete()
-    if not default_storage.exists(PENDING_UPLOADS):
-        return
-    kept = set(Job.objects.exclude(upload="").values_list("upload", flat=True))
-    limit = timezone.now() - timedelta(hours=settings.UPLOAD_KEEP_HOURS)
-    for name in default_storage.listdir(PENDING_UPLOADS)[1]:
-        path = f"{PENDING_UPLOADS}/{name}"
-        if path not in kept and default_storage.get_modified_time(path) < limit:
-            default_storage.delete(path)
 
 
 def _dotted(cls: type) -> str:
@@ -150,10 +130,6 @@ def _finish(job: Job, **fields) -> None:
     )
     if not finished:
         raise JobAbandoned
-
-
-# Where uploads wait for their confirmation: the import page's, and background jobs'.
-PENDING_UPLOADS = "imports"
 
 
 @task()
@@ -244,9 +220,7 @@ def write_import(job_id: int) -> None:
 
 def _stored_table(job: Job) -> tuple[tablib.Dataset, str]:
     """The uploaded table, and the file as its rows' review steps name it."""
-    with job.upload.open("rb") as stored:
-        content = stored.read()
-    return read_table(job.upload.name, content), file_source(job.upload.name, content)
+    return read_table(job.upload.name, job.upload.read()), job.upload.source
 
 
 def _resource(job: Job):
@@ -263,8 +237,8 @@ def _finish_import(job: Job, dataset: tablib.Dataset, report: ImportReport) -> N
 
 
 def _drop_upload(job: Job) -> None:
-    job.upload.delete(save=False)
-    _update(job, upload="")
+    job.drop_upload()
+    _update(job, upload=None)
 
 
 @contextmanager

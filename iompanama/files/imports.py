@@ -6,12 +6,10 @@ row is invalid, reporting each invalid row by number, column and a message peopl
 """
 
 import csv
-import hashlib
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import openpyxl
 import tablib
@@ -22,7 +20,8 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 from openpyxl.utils import get_column_letter
 
-from iompanama.resources import FileResource, RecordResource, neutralise
+from iompanama.files.resources import FileResource, RecordResource
+from iompanama.files.widgets import neutralise
 
 
 class UnreadableFile(Exception):
@@ -52,7 +51,23 @@ class ImportReport:
         return not self.errors
 
 
-def read_table(name: str, content: bytes) -> tablib.Dataset:
+class Table(tablib.Dataset):
+    """A file's rows under its header. `unreadable`: the rows (by index) that could not be read
+    at all, each kept in its place with empty cells and the reason, which `import_rows` makes
+    that row's error, so that the file's other rows are still checked and their errors shown."""
+
+    unreadable: dict[int, str]
+
+
+class UnreadableRow:
+    """A line of a CSV that the csv module refuses (a cell past its size limit, a quote that
+    never closes, a NUL byte): what to say about it."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def read_table(name: str, content: bytes) -> Table:
     """The file as a table of text cells with its header row; UnreadableFile if it is not one."""
     if not content:
         raise UnreadableFile(_("The file is empty."))
@@ -65,15 +80,29 @@ def read_table(name: str, content: bytes) -> tablib.Dataset:
         rows = _xlsx_rows(content)
     else:
         raise UnreadableFile(_("Upload a CSV or an XLSX (Excel) file."))
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
+    rows = [
+        row
+        for row in rows
+        if isinstance(row, UnreadableRow) or any(cell not in (None, "") for cell in row)
+    ]
+    if rows and isinstance(rows[0], UnreadableRow):
+        raise UnreadableFile(rows[0].message)  # a file whose header cannot be read
     if len(rows) < 2:
         raise UnreadableFile(_("The file has no rows under its header."))
     headers = [str(cell or "").strip() for cell in rows[0]]
     width = len(headers)
+    unreadable = {
+        index: row.message for index, row in enumerate(rows[1:]) if isinstance(row, UnreadableRow)
+    }
     # Each row cut or padded to the header's width here, so that tablib need not check each
     # one (its append does, at a cost that shows in a big import).
-    body = [[*row[:width], *[""] * (width - len(row))] for row in rows[1:]]
-    return tablib.Dataset(*body, headers=headers)
+    body = [
+        [""] * width if index in unreadable else [*row[:width], *[""] * (width - len(row))]
+        for index, row in enumerate(rows[1:])
+    ]
+    table = Table(*body, headers=headers)
+    table.unreadable = unreadable
+    return table
 
 
 def too_large() -> str:
@@ -82,28 +111,62 @@ def too_large() -> str:
     }
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _csv_rows(content: bytes) -> list[list[str] | UnreadableRow]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("latin-1")
-    if "\x00" in text:
-        raise UnreadableFile(_("Upload a CSV or an XLSX (Excel) file."))
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    # Universal newlines: a file saved with bare carriage returns (old Mac Excel) has lines.
+    # Universal newlines: a file saved with bare carriage returns (old Mac Excel) has lines;
+    # a stray one splits its row in two, whose cells then say what is missing.
     # Strict: a quote that never closes is an error, not the rest of the file in one cell.
     reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
-    try:
-        return list(reader)
-    except csv.Error:
-        raise UnreadableFile(
-            _(
-                "The file cannot be read as CSV from line %(line)s: a cell is far too long, or "
-                "a quote opens and never closes."
+    if "\x00" not in text:
+        try:
+            return list(reader)  # the usual file, read at the csv module's speed
+        except csv.Error:
+            reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
+    return list(_csv_rows_one_by_one(reader))
+
+
+def _csv_rows_one_by_one(reader) -> Iterator[list[str] | UnreadableRow]:
+    """Every row; a line the reader refuses is an UnreadableRow, and reading goes on at the
+    next line (the csv module starts each row afresh)."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield UnreadableRow(_csv_problem(str(error), line))
+            continue
+        if any("\x00" in cell for cell in row):
+            # A byte no text holds (a broken save, or a file that is not text): PostgreSQL could
+            # not store it either.
+            yield UnreadableRow(
+                _("Line %(line)s holds a NUL character, which no text has: delete it.")
+                % {"line": line}
             )
-            % {"line": reader.line_num}
-        ) from None
+        else:
+            yield row
+
+
+def _csv_problem(error: str, line: int) -> str:
+    if error.startswith("field larger than field limit"):
+        return _("Line %(line)s cannot be read: a cell is longer than %(limit)s characters.") % {
+            "line": line,
+            "limit": f"{csv.field_size_limit():,}",
+        }
+    if error.startswith("unexpected end of data"):
+        return _(
+            "Line %(line)s cannot be read: a quote opens in it and never closes, so the rest "
+            "of the file would be one cell."
+        ) % {"line": line}
+    return _('Line %(line)s cannot be read as CSV: a quote inside a cell must be doubled ("").') % {
+        "line": line
+    }
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
@@ -155,12 +218,6 @@ def _sheet_rows(sheet) -> list[list]:
     return rows
 
 
-def file_source(name: str, content: bytes) -> str:
-    """A file as the review steps of its rows name it: its name and SHA-256, so that the exact
-    file behind an approval on import can be found again."""
-    return f"{Path(name).name} (SHA-256 {hashlib.sha256(content).hexdigest()})"
-
-
 def import_rows(
     resource: FileResource,
     dataset: tablib.Dataset,
@@ -171,17 +228,25 @@ def import_rows(
 ) -> ImportReport:
     """Validate every row; write them (when not `dry_run`) only if all are valid.
     `progress(rows_done)` is called every few hundred rows, for a progress bar; `source` names
-    the file (`file_source`) on the review steps of the rows."""
+    the file (`PendingUpload.source`) on the review steps of the rows."""
     resource.progress = progress
     resource.source = source
     report = ImportReport(reviewed=isinstance(resource, RecordResource))
-    dataset = resource.prepare(dataset)
+    unreadable = getattr(dataset, "unreadable", {})
+    prepared = resource.prepare(dataset)
+    if unreadable and len(prepared) != len(dataset):
+        # A survey tool's export made into our rows, not one for one: nothing to point at.
+        raise UnreadableFile(next(iter(unreadable.values())))
+    dataset = prepared
     # Headed as our exports head them: by name (for machines) or in either language (people).
     by_header = resource.columns_by_header()
     dataset.headers = [by_header.get(name.casefold(), name) for name in dataset.headers]
     if _is_hxl_row(dataset[0]):
         del dataset[0]
         report.first_line = 3
+        unreadable = {index - 1: message for index, message in unreadable.items()}
+    # By the library's row number, which counts from 1.
+    resource.unreadable = {index + 1: message for index, message in unreadable.items()}
     columns = set(dataset.headers)
     missing = [name for name in resource.required_columns() if name not in columns]
     if missing:

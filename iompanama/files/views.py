@@ -8,7 +8,6 @@ Big files of either kind go to background jobs (jobs.py), followed on the job pa
 
 import base64
 import io
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +15,6 @@ import openpyxl
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,21 +23,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from iompanama import exports, jobs
 from iompanama.access import require_export, require_import
-from iompanama.forms import RecordFilterForm
-from iompanama.imports import (
+from iompanama.files import exports, jobs, uploads
+from iompanama.files.imports import (
     ImportReport,
     RowError,
     UnreadableFile,
     failing_rows_csv,
-    file_source,
     import_rows,
     read_table,
     too_large,
 )
-from iompanama.models import ConfirmedImport, ExportLog, Job, PersonalDataAccess, Reviewable, User
-from iompanama.resources import FileResource, RecordResource, allowed_values, example_value
+from iompanama.files.resources import FileResource, RecordResource
+from iompanama.files.widgets import allowed_values, example_value
+from iompanama.forms import RecordFilterForm
+from iompanama.models import (
+    ExportLog,
+    Job,
+    PendingUpload,
+    PersonalDataAccess,
+    Reviewable,
+    User,
+)
 
 PREVIEW_ROWS = 50
 
@@ -55,10 +59,21 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("The records count at once; recorded in each one's review steps."),
     )
 
-    def __init__(self, *args, user: User, may_approve: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, user: User, may_approve: bool = True, stopped: bool = False, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.stopped = stopped
         if not (may_approve and user.is_administrator):
             del self.fields["approve"]
+
+    def clean(self):
+        if self.stopped:
+            # Stopped at the limit while it streamed in (uploads.SizeLimitedUploadHandler): no
+            # file arrived, and "required" would not say why.
+            self.errors.pop("file", None)
+            self.add_error("file", too_large())
+        return super().clean()
 
     def clean_file(self):
         """Refused by its size before it is read: Django streamed it to disk, and a file of
@@ -152,7 +167,11 @@ def run_import(
     if token:
         return _confirm(request, make_resource, done_url, token, ctx)
     form = ImportForm(
-        request.POST or None, request.FILES or None, user=request.user, may_approve=may_approve
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        user=request.user,
+        may_approve=may_approve,
+        stopped=uploads.stopped(request),
     )
     ctx["form"] = form
     if not form.is_valid():
@@ -163,15 +182,13 @@ def run_import(
     try:
         dataset = read_table(upload.name, content)
         if background and len(dataset) > settings.IMPORT_BACKGROUND_ROWS:
-            job = jobs.start_import(
-                request.user, title, background, upload.name, content, approve, len(dataset)
-            )
+            pending = PendingUpload.keep(request.user, upload.name, content)
+            job = jobs.start_import(request.user, title, background, pending, approve, len(dataset))
             return redirect(job)
         report = import_rows(
             make_resource(request.user, approve),
             dataset,
-            dry_run=True,
-            source=file_source(upload.name, content),
+            dry_run=True,  # writes nothing: its review steps need not name the file
         )
     except UnreadableFile as error:
         form.add_error("file", str(error))
@@ -183,41 +200,31 @@ def run_import(
             ("\ufeff" + failing).encode()
         ).decode("ascii")
         return render(request, "records/import.html", ctx)
-    # Kept until confirmed; the session says whose it is and which kind of record.
-    token = uuid.uuid4().hex
-    path = default_storage.save(
-        f"{jobs.PENDING_UPLOADS}/{token}{Path(upload.name).suffix.lower()}", ContentFile(content)
+    # Kept until confirmed, by this page only, by its owner only.
+    pending = PendingUpload.keep(
+        request.user, upload.name, content, page=request.path, approve=approve
     )
-    request.session[f"import-{token}"] = {
-        "path": path,
-        "url": request.path,
-        "approve": approve,
-        "name": upload.name,
-    }
-    ctx |= {"token": token, "preview": _preview(dataset, PREVIEW_ROWS)}
+    ctx |= {"token": pending.token, "preview": _preview(dataset, PREVIEW_ROWS)}
     return render(request, "records/import.html", ctx)
 
 
 def _confirm(request, make_resource, done_url: str, token: str, ctx: dict) -> HttpResponse:
-    pending = request.session.pop(f"import-{token}", None)
-    if not pending or pending["url"] != request.path:
+    pending = (
+        PendingUpload.objects.for_user(request.user).filter(token=token, page=request.path).first()
+    )
+    if pending is None:
         messages.error(request, _("This import has expired: upload the file again."))
         return redirect(request.path)
-    path = pending["path"]
-    try:
-        with default_storage.open(path, "rb") as stored:
-            content = stored.read()
-    except FileNotFoundError:
+    if not pending.is_stored or not pending.claim():
         return _already_confirmed(request, done_url)
-    if not ConfirmedImport.claim(token, by=request.user):
-        return _already_confirmed(request, done_url)
-    default_storage.delete(path)
-    dataset = read_table(path, content)
+    content = pending.read()
+    pending.drop_file()
+    dataset = read_table(pending.name, content)
     report = import_rows(
-        make_resource(request.user, pending["approve"]),
+        make_resource(request.user, pending.approve),
         dataset,
         dry_run=False,
-        source=file_source(pending.get("name", path), content),
+        source=pending.source,
     )
     if not report.is_valid:
         # The data changed since the preview (a site closed, a record moved): nothing written.

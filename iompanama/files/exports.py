@@ -29,17 +29,15 @@ from django_countries import countries
 from import_export import widgets
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from iompanama.resources import (
+from iompanama.files.resources import Column, FileResource, RecordResource
+from iompanama.files.widgets import (
     FORMULA_STARTS,
     BooleanWidget,
     ChoiceWidget,
-    Column,
     CountryWidget,
     DateWidget,
-    FileResource,
     NamedWidget,
     NumberWidget,
-    RecordResource,
     SiteWidget,
     neutralise,
 )
