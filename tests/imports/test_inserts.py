@@ -88,7 +88,7 @@ class InsertTest(PersonasTestCase):
         CommunicationReach.history.bulk_history_create(
             [created], update=True, default_user=self.admin
         )
-        kept = {
+        differ = {
             "history_id",
             "history_date",
             "id",
@@ -98,7 +98,11 @@ class InsertTest(PersonasTestCase):
             "updated_at",
         }
         copied_history, created_history = (
-            {name: value for name, value in row.history.values().get().items() if name not in kept}
+            {
+                name: value
+                for name, value in row.history.values().get().items()
+                if name not in differ
+            }
             for row in rows
         )
         self.assertEqual(copied_history, created_history)
