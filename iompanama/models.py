@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from iompanama.db import is_read_only
+from iompanama.files.inserts import insert
 from iompanama.roles import Role
 
 access_log = logging.getLogger("iompanama.access")
@@ -644,18 +645,20 @@ class Reviewable(MadeOnce, Versioned):
             Transition.Kind.IMPORT_APPROVAL: _("Approved on import from the file %(file)s.")
             % {"file": source},
         }
-        Transition.objects.bulk_create(
-            Transition(
-                content_type=record_type,
-                object_id=row.pk,
-                from_status=start,
-                to_status=end,
-                by=by,
-                at=row.submitted_at,
-                reason=reasons[kind],
-                kind=kind,
-            )
-            for row, start, end, kind in steps
+        insert(
+            [
+                Transition(
+                    content_type=record_type,
+                    object_id=row.pk,
+                    from_status=start,
+                    to_status=end,
+                    by=by,
+                    at=row.submitted_at,
+                    reason=reasons[kind],
+                    kind=kind,
+                )
+                for row, start, end, kind in steps
+            ]
         )
 
     def submit(self, *, by: User) -> None:
