@@ -11,6 +11,8 @@ Read in this order:
   waiting for its owner to confirm).
 - `imports.py`: a file read safely into a table, then every row validated and written all
   or nothing (`import_rows`), with a report and the failing rows as a CSV.
+- `inserts.py`: a file's new rows, their lines, history and review steps written at once
+  (PostgreSQL's COPY).
 - `exports.py`: record lists as CSV (PostgreSQL's COPY where it can) and XLSX, with HXL.
 - `jobs.py`: the same, for big files, in the task worker.
 - `views.py`: the import, template, export and job pages (reached from records.py's
