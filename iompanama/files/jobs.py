@@ -37,6 +37,11 @@ from iompanama.models import Job, PendingUpload, User
 logger = logging.getLogger(__name__)
 
 
+class JobTaken(Exception):
+    """The job was not waiting to start: another worker ran it or runs it (a task delivered
+    twice), or it was failed. This worker leaves it alone."""
+
+
 class JobAbandoned(Exception):
     """The job was failed while its worker was silent (JOB_LEASE_SECONDS): it must stop, and
     leave nothing written."""
@@ -104,15 +109,14 @@ def _update(job: Job, **fields) -> None:
 
 @contextmanager
 def _running(job: Job) -> Iterator[None]:
-    """Marks the job running, then failed (logged, never shown) if its work raises. A job
-    already failed (abandoned by a worker that died) is not started again."""
-    started = (
-        Job.objects.filter(pk=job.pk)
-        .exclude(status=Job.Status.FAILED)
-        .update(status=Job.Status.RUNNING, heartbeat_at=timezone.now())
+    """Marks the job running, then failed (logged, never shown) if its work raises. Only a
+    queued job starts, by one conditional update: one already taken by another worker, done,
+    or failed (abandoned by a worker that died) is not run again."""
+    started = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, heartbeat_at=timezone.now()
     )
     if not started:
-        raise JobAbandoned
+        raise JobTaken
     try:
         with translation.override(job.language or None):
             yield

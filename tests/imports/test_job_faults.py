@@ -120,6 +120,39 @@ class AbandonedWorkerTest(TransactionTestCase):
         self.assertEqual(Job.objects.get(pk=job.pk).status, Job.Status.FAILED)
 
 
+@override_settings(IMPORT_BACKGROUND_ROWS=2)
+class JobDeliveredTwiceTest(PersonasTestCase):
+    """Several workers share the queue; the task library hands each job to one of them, and if
+    a job still came twice (a second worker, a task enqueued again) it runs once."""
+
+    def test_a_second_run_of_a_finished_job_leaves_it_done_and_writes_nothing(self) -> None:
+        self.login(self.supervisor_a)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(URL, {"file": csv_file(ROWS)})
+        job = Job.objects.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("job_confirm", args=[job.pk]))
+        self.assertEqual(Job.objects.get(pk=job.pk).status, Job.Status.DONE)
+        for task in (jobs.check_import, jobs.write_import):
+            with self.subTest(task.name), self.assertRaises(jobs.JobTaken):
+                task.call(job.pk)
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.kind), (Job.Status.DONE, Job.Kind.IMPORT))
+        self.assertEqual(CommunicationReach.objects.count(), 3)
+
+    def test_a_job_another_worker_is_running_is_left_to_it(self) -> None:
+        job = Job.objects.create(
+            by=self.admin,
+            status=Job.Status.RUNNING,
+            heartbeat_at=timezone.now(),
+            expires_at=timezone.now() + datetime.timedelta(hours=1),
+            total=1,
+        )
+        with self.assertRaises(jobs.JobTaken):
+            jobs.run_export.call(job.pk)
+        self.assertEqual(Job.objects.get(pk=job.pk).status, Job.Status.RUNNING)
+
+
 @override_settings(WORKER_MAX_BACKOFF=4)
 class WorkerReconnectTest(PersonasTestCase):
     def test_the_worker_waits_for_the_database_longer_each_time_and_goes_on(self) -> None:
