@@ -20,6 +20,7 @@ from iompanama.models import (
     Sex,
     Site,
     User,
+    review_indexes,
 )
 from iompanama.validators import not_in_future, validate_document
 
@@ -73,6 +74,7 @@ class CommunicationReach(Reviewable):
                 fields=["date"], condition=Q(status="approved"), name="reach_approved_date"
             ),
             models.Index(fields=["-date", "-id"], name="reach_newest_first"),
+            *review_indexes("reach"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -112,6 +114,7 @@ class MedicalAttentionTally(Reviewable):
                 fields=["date"], condition=Q(status="approved"), name="tally_approved_date"
             ),
             models.Index(fields=["-date", "-id"], name="tally_newest_first"),
+            *review_indexes("tally"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +181,7 @@ class MigrationFlowStatistic(Reviewable):
                 fields=["month"], condition=Q(status="approved"), name="flow_approved_date"
             ),
             models.Index(fields=["-month", "-id"], name="flow_newest_first"),
+            *review_indexes("flow"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -320,6 +324,7 @@ class Donation(Reviewable):
                 name="donation_approved_date",
             ),
             models.Index(fields=["-delivery_date", "-id"], name="donation_newest_first"),
+            *review_indexes("donation"),
         ]
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
@@ -409,6 +414,7 @@ class TrainingSession(Reviewable):
                 fields=["start_date"], condition=Q(status="approved"), name="training_approved_date"
             ),
             models.Index(fields=["-start_date", "-id"], name="training_newest_first"),
+            *review_indexes("training"),
         ]
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
@@ -519,6 +525,7 @@ class SurveyRound(Reviewable):
                 fields=["month"], condition=Q(status="approved"), name="survey_approved_date"
             ),
             models.Index(fields=["-month", "-id"], name="survey_newest_first"),
+            *review_indexes("survey"),
         ]
 
     def __str__(self) -> str:

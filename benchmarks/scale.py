@@ -53,11 +53,7 @@ def main() -> None:
 
 def run() -> None:
     from iompanama.management.commands.generate_records import generate
-    from iompanama.models import Province, Site
 
-    Site.objects.create(
-        code="darien-office", name="Darién", kind="office", province=Province.objects.first()
-    )
     done = 0
     for scale in SCALES:
         started = time.perf_counter()
@@ -76,10 +72,11 @@ def run() -> None:
 def pages() -> list[tuple[str, str, str]]:
     from cases.models import LegalOrientationCase
     from iompanama.access import reviewable_models
+    from iompanama.models import User
 
     today = datetime.date.today()
     quarter_start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
-    case = LegalOrientationCase.objects.order_by("pk").first()
+    case = LegalOrientationCase.objects.for_user(User.objects.get(username="bench.field")).first()
     drill_down = (
         f"{reverse('cases:legal_list')}?status=approved&dates_of=sessions__date"
         f"&date_from={quarter_start}&date_to={today}"

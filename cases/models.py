@@ -34,6 +34,7 @@ from iompanama.models import (
     Versioned,
     lock_covering,
     new_external_id,
+    review_indexes,
 )
 from iompanama.validators import not_in_future
 
@@ -589,6 +590,7 @@ class LegalOrientationCase(LegalTopics, Reviewable):
                 fields=["opened_on"], condition=Q(status="approved"), name="legal_approved_date"
             ),
             models.Index(fields=["-opened_on", "-id"], name="legal_newest_first"),
+            *review_indexes("legal"),
         ]
         verbose_name = _("legal orientation case")
         verbose_name_plural = _("legal orientation cases")
@@ -732,6 +734,7 @@ class AVRCase(Reviewable):
                 name="avr_approved_date",
             ),
             models.Index(fields=["-orientation_date", "-id"], name="avr_newest_first"),
+            *review_indexes("avr"),
             # "People who returned": approved cases by departure date.
             models.Index(
                 fields=["departure_date"],

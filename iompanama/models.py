@@ -454,6 +454,21 @@ class MadeOnce(models.Model):
         return cls.objects.for_user(user).filter(intent=intent).first()
 
 
+def review_indexes(prefix: str) -> list[models.Index]:
+    """The indexes every kind of record needs for what waits on people, so that those pages
+    read the rows they show and no others: a person's own entries of one status, the most
+    recently changed first (home page), and the records waiting for review, oldest first (the
+    queue, a partial index: one record in ten or fewer is waiting)."""
+    return [
+        models.Index(fields=["created_by", "status", "-updated_at"], name=f"{prefix}_by_author"),
+        models.Index(
+            fields=["submitted_at", "id"],
+            condition=Q(status=ReviewStatus.SUBMITTED),
+            name=f"{prefix}_queue",
+        ),
+    ]
+
+
 class Reviewable(MadeOnce, Versioned):
     """A record that field staff enter and a supervisor of its site approves before it counts."""
 
