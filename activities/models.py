@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from activities import kobo
 from iompanama.access import may_import
+from iompanama.db import SubqueryCount
 from iompanama.models import (
     Province,
     RecordLine,
@@ -533,7 +534,8 @@ class SurveyRound(Reviewable):
 
     @classmethod
     def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
-        return records.annotate(respondents=Count("responses"))
+        responses = SurveyResponse.objects.filter(round=OuterRef("pk"))
+        return records.annotate(respondents=SubqueryCount(responses))
 
     def key_figures(self) -> str:
         return ngettext("%(count)s respondent", "%(count)s respondents", self.respondents) % {

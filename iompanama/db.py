@@ -1,6 +1,6 @@
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
 
 # PostgreSQL's "read_only_sql_transaction": a standby, or default_transaction_read_only set for
 # maintenance.
@@ -40,3 +40,12 @@ def capped_counts(querysets: list[QuerySet]) -> list[int]:
     with connections[querysets[0].db].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         return list(cursor.fetchone())
+
+
+class SubqueryCount(Subquery):
+    """How many rows a correlated queryset has (`rows.filter(case=OuterRef("pk"))`), as a
+    subquery: unlike Count() over a join, it adds no GROUP BY to the outer query, so that an
+    ORDER BY ... LIMIT there can stop after the rows it shows instead of grouping them all."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
