@@ -49,3 +49,6 @@ class SubqueryCount(Subquery):
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
     output_field = IntegerField()
+
+    def __init__(self, rows: QuerySet) -> None:
+        super().__init__(rows.order_by())  # counted, the rows' default order is only a sort
