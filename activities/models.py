@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from activities import kobo
 from iompanama.access import may_import
+from iompanama.db import SubqueryCount
 from iompanama.models import (
     Province,
     RecordLine,
@@ -20,6 +21,7 @@ from iompanama.models import (
     Sex,
     Site,
     User,
+    review_indexes,
 )
 from iompanama.validators import not_in_future, validate_document
 
@@ -73,6 +75,7 @@ class CommunicationReach(Reviewable):
                 fields=["date"], condition=Q(status="approved"), name="reach_approved_date"
             ),
             models.Index(fields=["-date", "-id"], name="reach_newest_first"),
+            *review_indexes("reach"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -112,6 +115,7 @@ class MedicalAttentionTally(Reviewable):
                 fields=["date"], condition=Q(status="approved"), name="tally_approved_date"
             ),
             models.Index(fields=["-date", "-id"], name="tally_newest_first"),
+            *review_indexes("tally"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +182,7 @@ class MigrationFlowStatistic(Reviewable):
                 fields=["month"], condition=Q(status="approved"), name="flow_approved_date"
             ),
             models.Index(fields=["-month", "-id"], name="flow_newest_first"),
+            *review_indexes("flow"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -320,6 +325,7 @@ class Donation(Reviewable):
                 name="donation_approved_date",
             ),
             models.Index(fields=["-delivery_date", "-id"], name="donation_newest_first"),
+            *review_indexes("donation"),
         ]
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
@@ -409,6 +415,7 @@ class TrainingSession(Reviewable):
                 fields=["start_date"], condition=Q(status="approved"), name="training_approved_date"
             ),
             models.Index(fields=["-start_date", "-id"], name="training_newest_first"),
+            *review_indexes("training"),
         ]
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
@@ -519,6 +526,7 @@ class SurveyRound(Reviewable):
                 fields=["month"], condition=Q(status="approved"), name="survey_approved_date"
             ),
             models.Index(fields=["-month", "-id"], name="survey_newest_first"),
+            *review_indexes("survey"),
         ]
 
     def __str__(self) -> str:
@@ -526,7 +534,8 @@ class SurveyRound(Reviewable):
 
     @classmethod
     def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
-        return records.annotate(respondents=Count("responses"))
+        responses = SurveyResponse.objects.filter(round=OuterRef("pk"))
+        return records.annotate(respondents=SubqueryCount(responses))
 
     def key_figures(self) -> str:
         return ngettext("%(count)s respondent", "%(count)s respondents", self.respondents) % {

@@ -2,6 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iompanama .venv/bin/python benchmarks/scale.py
     ... benchmarks/scale.py 10000 100000      # only these scales (total records)
+    ... benchmarks/scale.py --existing        # DATABASE_URL's records as they are, e.g. a
+                                              # database made by `generate_records`
 
 It creates a throwaway database next to DATABASE_URL's, generates the records with the
 `generate_records` command (bulk inserts, rows as the review workflow leaves them: 9 in 10
@@ -43,6 +45,11 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the figures are PostgreSQL's.")
     setup_test_environment()
     settings.DEBUG = False
+    if "--existing" in sys.argv:
+        print(f"database: {connection.settings_dict['NAME']}, as it is")
+        pages_table()
+        compare_figures()
+        return
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     print(f"database: {name} (PostgreSQL {connection.cursor().connection.info.server_version})")
     try:
@@ -53,11 +60,7 @@ def main() -> None:
 
 def run() -> None:
     from iompanama.management.commands.generate_records import generate
-    from iompanama.models import Province, Site
 
-    Site.objects.create(
-        code="darien-office", name="Darién", kind="office", province=Province.objects.first()
-    )
     done = 0
     for scale in SCALES:
         started = time.perf_counter()
@@ -66,20 +69,25 @@ def run() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"\n## {scale:,} records (generated in {time.perf_counter() - started:.0f} s)")
-        print("| page | queries | median ms |\n| --- | --- | --- |")
-        for label, user, url in pages():
-            queries, milliseconds = measure(user, url)
-            print(f"| {label} | {queries} | {milliseconds:.0f} |")
+        pages_table()
         compare_figures()
+
+
+def pages_table() -> None:
+    print("| page | queries | median ms |\n| --- | --- | --- |")
+    for label, user, url in pages():
+        queries, milliseconds = measure(user, url)
+        print(f"| {label} | {queries} | {milliseconds:.0f} |")
 
 
 def pages() -> list[tuple[str, str, str]]:
     from cases.models import LegalOrientationCase
     from iompanama.access import reviewable_models
+    from iompanama.models import User
 
     today = datetime.date.today()
     quarter_start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
-    case = LegalOrientationCase.objects.order_by("pk").first()
+    case = LegalOrientationCase.objects.for_user(User.objects.get(username="bench.field")).first()
     drill_down = (
         f"{reverse('cases:legal_list')}?status=approved&dates_of=sessions__date"
         f"&date_from={quarter_start}&date_to={today}"

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
+from iompanama.db import SubqueryCount
 from iompanama.models import (
     InvalidTransition,
     MadeOnce,
@@ -34,6 +35,7 @@ from iompanama.models import (
     Versioned,
     lock_covering,
     new_external_id,
+    review_indexes,
 )
 from iompanama.validators import not_in_future
 
@@ -109,6 +111,18 @@ def _labels_of_ticked(record: models.Model, names: list[str]) -> list[str]:
     ]
 
 
+def _seen_at(sites: models.QuerySet) -> Q:
+    """People registered at `sites` or named on a case there, as one condition that a query of
+    people can add to others (the person search's), rather than an IN of another query of
+    people, which PostgreSQL computes whole before it reads the first row it shows."""
+    return (
+        Q(site__in=sites)
+        | Q(pk__in=LegalOrientationCase.objects.filter(site__in=sites).values("beneficiary"))
+        | Q(pk__in=AVRCase.objects.filter(site__in=sites).values("principal"))
+        | Q(pk__in=AVRFamilyMember.objects.filter(case__site__in=sites).values("beneficiary"))
+    )
+
+
 class BeneficiaryQuerySet(SiteScopedQuerySet):
     def search(self, text: str) -> "BeneficiaryQuerySet":
         """People whose names contain every word of `text`, or whose document number does,
@@ -127,25 +141,18 @@ class BeneficiaryQuerySet(SiteScopedQuerySet):
         at its sub-office is seen by the staff of both, and by nobody of another area."""
         if not user.is_authenticated or user.is_administrator or not user.works_at_sites:
             return super().for_user(user)
-        sites = user.sites.all()
-        return self.filter(
-            Q(site__in=sites)
-            | Q(pk__in=LegalOrientationCase.objects.filter(site__in=sites).values("beneficiary"))
-            | Q(pk__in=AVRCase.objects.filter(site__in=sites).values("principal"))
-            | Q(pk__in=AVRFamilyMember.objects.filter(case__site__in=sites).values("beneficiary"))
-        )
+        return self.filter(_seen_at(user.sites.all()))
 
     def nameable_by(self, user: User) -> "BeneficiaryQuerySet":
         """The people a person may name on a case: those they see, and those registered at any
         site of the areas they work in (an area is the region of a site's province)."""
         if user.is_administrator:
             return self.current()
+        if not user.works_at_sites:
+            return self.none()
         areas = user.sites.filter(province__region__isnull=False).values("province__region")
         in_their_areas = Q(site__province__region__in=areas)
-        visible = Q(pk__in=self.for_user(user).values("pk"))
-        return (
-            self.current().filter(visible | in_their_areas) if user.works_at_sites else self.none()
-        )
+        return self.current().filter(_seen_at(user.sites.all()) | in_their_areas)
 
     def current(self) -> "BeneficiaryQuerySet":
         """People not merged into another record (a merged one is kept only so old links and
@@ -589,6 +596,7 @@ class LegalOrientationCase(LegalTopics, Reviewable):
                 fields=["opened_on"], condition=Q(status="approved"), name="legal_approved_date"
             ),
             models.Index(fields=["-opened_on", "-id"], name="legal_newest_first"),
+            *review_indexes("legal"),
         ]
         verbose_name = _("legal orientation case")
         verbose_name_plural = _("legal orientation cases")
@@ -598,7 +606,8 @@ class LegalOrientationCase(LegalTopics, Reviewable):
 
     @classmethod
     def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
-        return records.select_related("beneficiary").annotate(session_count=Count("sessions"))
+        sessions = CounsellingSession.objects.filter(case=OuterRef("pk"))
+        return records.select_related("beneficiary").annotate(session_count=SubqueryCount(sessions))
 
     def key_figures(self) -> str:
         return ngettext(
@@ -732,6 +741,7 @@ class AVRCase(Reviewable):
                 name="avr_approved_date",
             ),
             models.Index(fields=["-orientation_date", "-id"], name="avr_newest_first"),
+            *review_indexes("avr"),
             # "People who returned": approved cases by departure date.
             models.Index(
                 fields=["departure_date"],
@@ -777,7 +787,8 @@ class AVRCase(Reviewable):
 
     @classmethod
     def for_queue(cls, records: models.QuerySet) -> models.QuerySet:
-        return records.select_related("principal").annotate(family_count=Count("family"))
+        family = AVRFamilyMember.objects.filter(case=OuterRef("pk"))
+        return records.select_related("principal").annotate(family_count=SubqueryCount(family))
 
     def key_figures(self) -> str:
         return ngettext(

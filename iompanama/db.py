@@ -1,4 +1,6 @@
-from django.db import DatabaseError
+from django.core.exceptions import EmptyResultSet
+from django.db import DatabaseError, connections
+from django.db.models import IntegerField, QuerySet, Subquery
 
 # PostgreSQL's "read_only_sql_transaction": a standby, or default_transaction_read_only set for
 # maintenance.
@@ -12,3 +14,41 @@ def is_read_only(error: DatabaseError) -> bool:
         getattr(cause, "sqlstate", None) == READ_ONLY_SQLSTATE
         or "readonly database" in str(error)  # SQLite
     )
+
+
+# How far the pages that count what waits on people count: past it they say "more than 1,000".
+COUNTED_UP_TO = 1000
+
+
+def capped_counts(querysets: list[QuerySet]) -> list[int]:
+    """How many rows each of `querysets` has, all in one query, counting no further than
+    COUNTED_UP_TO + 1: each count reads at most that many rows through its index, whatever the
+    size of the table, where COUNT(*) would read every matching row. A count above
+    COUNTED_UP_TO means "more than that" (the `count_up_to` filter shows it so)."""
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        counted = queryset.order_by().values("pk")[: COUNTED_UP_TO + 1]
+        try:
+            sql, part_params = counted.query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:  # .none(), or IN an empty list: nothing to count
+            sql, part_params = "SELECT 1 WHERE 1 = 0", ()
+        # Only the ORM's own SQL, its values passed as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")  # noqa: S608
+        params.extend(part_params)
+    if not parts:
+        return []
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return list(cursor.fetchone())
+
+
+class SubqueryCount(Subquery):
+    """How many rows a correlated queryset has (`rows.filter(case=OuterRef("pk"))`), as a
+    subquery: unlike Count() over a join, it adds no GROUP BY to the outer query, so that an
+    ORDER BY ... LIMIT there can stop after the rows it shows instead of grouping them all."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, rows: QuerySet) -> None:
+        super().__init__(rows.order_by())  # counted, the rows' default order is only a sort

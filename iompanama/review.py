@@ -5,12 +5,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iompanama.access import reviewable_models
+from iompanama.db import capped_counts
 from iompanama.forms import sites_for
 from iompanama.models import ReviewStatus, User
 
@@ -38,36 +38,43 @@ def open_entries(
 ) -> tuple[list[OpenEntries], list[tuple[str, str, int]]]:
     """The person's entries not yet approved, by status (returned first), the `shown` most
     recently changed of each, and how many there are; and how many of each kind are approved
-    (kind, link to them, count), counted in the same query."""
+    (kind, link to them, count). Counts stop past COUNTED_UP_TO (see `capped_counts`): one
+    query for every count, and one per kind for the entries, each reading only the rows it
+    shows through the index on (author, status, updated_at)."""
     by_status = {status: OpenEntries(status) for status in OPEN_STATUS_ORDER}
-    approved = []
-    newest_of_status = Window(
-        RowNumber(), partition_by=F("status"), order_by=F("updated_at").desc()
+    models = reviewable_models().values()
+    authored = [model.objects.for_user(user).authored_by(user) for model in models]
+    counted = [*OPEN_STATUS_ORDER, ReviewStatus.APPROVED]
+    counts = iter(
+        capped_counts([records.filter(status=status) for records in authored for status in counted])
     )
-    for model in reviewable_models().values():
-        authored = model.objects.for_user(user).authored_by(user)
-        counts = authored.aggregate(
-            **{
-                status: Count("pk", filter=Q(status=status))
-                for status in [*OPEN_STATUS_ORDER, ReviewStatus.APPROVED]
-            }
-        )
+    approved = []
+    for model, records in zip(models, authored, strict=True):
+        for status in OPEN_STATUS_ORDER:
+            by_status[status].total += next(counts)
         link = f"{model.list_url()}?status={ReviewStatus.APPROVED}"
-        approved.append((model._meta.verbose_name_plural, link, counts.pop(ReviewStatus.APPROVED)))
-        for status, total in counts.items():
-            by_status[status].total += total
-        first = (
-            authored.exclude(status=ReviewStatus.APPROVED)
-            .with_last_return_reason()
-            .select_related("site")
-            .annotate(rank=newest_of_status)
-            .filter(rank__lte=shown)
-        )
-        for entry in first:
+        approved.append((model._meta.verbose_name_plural, link, next(counts)))
+        first = newest_of_each(records, OPEN_STATUS_ORDER, shown)
+        for entry in first.with_last_return_reason().select_related("site"):
             by_status[entry.status].entries.append(entry)
     for group in by_status.values():
         group.entries = sorted(group.entries, key=lambda e: e.updated_at, reverse=True)[:shown]
     return list(by_status.values()), approved
+
+
+def newest_of_each(records: QuerySet, statuses: list[ReviewStatus], shown: int) -> QuerySet:
+    """The `shown` most recently changed of `records` in each of `statuses`, in one query that
+    reads only those through the index, however many there are. Each status's first few are an
+    IN of a LIMITed subquery, because SQLite refuses a LIMIT in the parts of a UNION."""
+    newest = [
+        records.model.objects.filter(
+            pk__in=records.filter(status=status).order_by("-updated_at").values("pk")[:shown]
+        )
+        .order_by()
+        .values("pk")
+        for status in statuses
+    ]
+    return records.filter(pk__in=newest[0].union(*newest[1:], all=True))
 
 
 class QueueFilterForm(forms.Form):
@@ -115,16 +122,14 @@ class QueueFilterForm(forms.Form):
 
 def review_queue(user: User, form: QueueFilterForm | None = None, limit: int = QUEUE_PAGE):
     """What the person may review, oldest first across every kind of record: the first
-    `limit` with what each one's line shows, and how many there are in all."""
+    `limit` with what each one's line shows (one query per kind, through the partial index of
+    submitted records), and how many there are in all, counted up to COUNTED_UP_TO."""
     filters = form.filters() if form else {}
     kind = form.cleaned_data.get("kind") if form and form.is_valid() else ""
-    queue, total = [], 0
-    for label, model in reviewable_models().items():
-        if kind and kind != label:
-            continue
-        waiting = model.objects.reviewable_by(user).filter(**filters)
-        total += waiting.count()
-        first = model.for_queue(waiting.select_related("site", "created_by"))[:limit]
-        queue += first
+    models = [model for label, model in reviewable_models().items() if kind in ("", label)]
+    waiting = [model.objects.reviewable_by(user).filter(**filters) for model in models]
+    queue = []
+    for model, records in zip(models, waiting, strict=True):
+        queue += model.for_queue(records.select_related("site", "created_by"))[:limit]
     queue.sort(key=lambda record: (record.submitted_at, record.pk))
-    return queue[:limit], total
+    return queue[:limit], sum(capped_counts(waiting))

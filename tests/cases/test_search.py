@@ -1,3 +1,5 @@
+from django.db import connection
+from django.test import TestCase
 from django.urls import reverse
 
 from cases.models import Beneficiary
@@ -52,3 +54,25 @@ class SearchTest(PersonasTestCase):
         self.assertEqual(self._names(self.field_a), in_family_order)
         self.assertEqual(self._names(self.field_a, sort="given_names"), sorted(in_family_order))
         self.assertEqual(self._names(self.field_a, sort="not-a-field"), [])
+
+
+class SearchIndexTest(TestCase):
+    def test_postgresql_finds_parts_of_names_through_trigram_indexes_and_sqlite_has_none(
+        self,
+    ) -> None:
+        # LIKE '%word%' reads every person unless PostgreSQL has a trigram index to ask; SQLite
+        # has no such index, and the migration that makes them leaves it untouched.
+        on_postgresql = connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            indexes = connection.introspection.get_constraints(cursor, "cases_beneficiary")
+            if on_postgresql:  # the plan it would choose were the table big and the word rare
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_indexscan = off")
+            plan = Beneficiary.objects.search("perez 1234").explain()
+        trigrams = {name for name in indexes if name.endswith("_trigrams")}
+        expected = {"beneficiary_name_trigrams", "beneficiary_document_trigrams"}
+        self.assertEqual(trigrams, expected if on_postgresql else set())
+        self.assertEqual(
+            [name for name in sorted(expected) if name in plan],
+            sorted(expected) if on_postgresql else [],
+        )

@@ -1,4 +1,5 @@
 import datetime
+from unittest.mock import patch
 
 from django.urls import reverse
 from django.utils import timezone
@@ -8,9 +9,12 @@ from iompanama.models import Reviewable
 from tests.factories import make_reach
 from tests.personas import PersonasTestCase
 
-# The home page asks each kind of record for the person's open entries and approved count (and,
-# for a reviewer, the review queue): a fixed number of queries per kind, whatever the rows.
+# The home page asks each kind of record for the person's open entries (and, for a reviewer, the
+# first of the review queue), and counts them all in one query (and the queue in another): a
+# fixed number of queries per kind, whatever the rows.
 KINDS = len(reviewable_models())
+FIELD_STAFF_QUERIES = 7 + KINDS
+SUPERVISOR_QUERIES = 9 + 2 * KINDS
 
 
 def _submitted_at(record: Reviewable, days_ago: int) -> None:
@@ -47,15 +51,26 @@ class FieldStaffHomeTest(PersonasTestCase):
     def test_the_page_makes_the_same_queries_for_1_and_30_entries(self) -> None:
         self.login(self.field_a)
         make_reach(self.darien, self.field_a)
-        with self.assertNumQueries(6 + 2 * KINDS):
+        with self.assertNumQueries(FIELD_STAFF_QUERIES):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(6 + 2 * KINDS):
+        with self.assertNumQueries(FIELD_STAFF_QUERIES):
             response = self.client.get(reverse("home"))
         submitted = response.context["open_entries"][2]
         self.assertEqual((submitted.total, len(submitted.entries)), (29, 5))
         self.assertContains(response, "?all=1")
+
+    def test_counts_stop_past_a_thousand_and_say_so(self) -> None:
+        # Counting every open entry would read them all: the count stops one past the cap.
+        for _ in range(5):
+            make_reach(self.darien, self.field_a).submit(by=self.field_a)
+        self.login(self.field_a)
+        with patch("iompanama.db.COUNTED_UP_TO", 3):
+            response = self.client.get(reverse("home"))
+        submitted = response.context["open_entries"][2]
+        self.assertEqual(submitted.total, 4)
+        self.assertContains(response, '<span class="badge bg-secondary">más de 3</span>', html=True)
 
 
 class SupervisorHomeTest(PersonasTestCase):
@@ -81,16 +96,27 @@ class SupervisorHomeTest(PersonasTestCase):
     def test_the_queue_makes_the_same_queries_for_1_and_30_records(self) -> None:
         self.login(self.supervisor_a)
         make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(7 + 4 * KINDS):
+        with self.assertNumQueries(SUPERVISOR_QUERIES):
             self.client.get(reverse("home"))
         for _ in range(29):
             make_reach(self.darien, self.field_a).submit(by=self.field_a)
-        with self.assertNumQueries(7 + 4 * KINDS):
+        with self.assertNumQueries(SUPERVISOR_QUERIES):
             response = self.client.get(reverse("home"))
         # The home page shows the oldest few; the queue's page has them all.
         self.assertEqual(
             (len(response.context["review_queue"]), response.context["waiting"]), (5, 30)
         )
+
+    def test_the_queue_counts_past_a_thousand_as_more_than_a_thousand(self) -> None:
+        for _ in range(5):
+            make_reach(self.darien, self.field_a).submit(by=self.field_a)
+        self.login(self.supervisor_a)
+        with patch("iompanama.db.COUNTED_UP_TO", 3):
+            home = self.client.get(reverse("home"))
+            queue = self.client.get(reverse("review_queue"))
+        self.assertEqual(home.context["waiting"], 4)
+        self.assertContains(home, "Revisar los más de 3")
+        self.assertContains(queue, "5 de más de 3 registros")
 
 
 class OtherHomesTest(PersonasTestCase):

@@ -1,10 +1,13 @@
 """Many records at once, for the scale benchmark and the tests that pages stay flat.
 
-Rows are written with bulk inserts but left as the workflow leaves them: an author and a site,
-nine in ten approved and the rest submitted, each with its review steps (draft → submitted, and
-submitted → approved by another person), the counted values an approval freezes, and their
-lines (sessions, family members, items, respondents, topics). Change history is not written:
-it is read only by a record's own page, whose cost does not depend on the other records.
+Rows are written with bulk inserts but left as the workflow leaves them: a site and one of its
+field staff as author, nine in ten approved by the site's supervisor and the rest submitted, each
+with its review steps (draft → submitted, and submitted → approved), the counted values an
+approval freezes, and their lines (sessions, family members, items, respondents, topics).
+Authorship is spread as in use: several field staff per site, each with a share of the site's
+records, so that a person's home page and a supervisor's queue hold what one person's would.
+Change history is not written: it is read only by a record's own page, whose cost does not
+depend on the other records.
 """
 
 import datetime
@@ -38,11 +41,13 @@ from cases.models import (
     name_key,
     sort_key,
 )
-from iompanama.models import Reviewable, ReviewStatus, Site, Transition, User
+from iompanama.models import Province, Reviewable, ReviewStatus, Site, Transition, User
 from iompanama.roles import Role
 
 BATCH = 2000
-APPROVED_SHARE = 0.9
+SITES = 6  # made when the database has no active site
+FIELD_STAFF_PER_SITE = 3
+WAITING_ONE_IN = 10  # records; the others are approved
 NATIONALITIES = ["VE", "VE", "VE", "EC", "HT", "CO", "CN", "AF", "CU"]
 GIVEN = ["María", "José", "Ana", "Luis", "Yelitza", "Carlos", "Dayana", "Jean", "Wei", "Fatima"]
 FAMILY = ["Pérez", "Rondón", "Gómez", "Joseph", "Chen", "Cárdenas", "Rahimi", "Mora", "Paz"]
@@ -60,20 +65,31 @@ class Command(BaseCommand):
         self.stdout.write(f"{made} rows written.")
 
 
-def generate(records: int, *, seed: int = 1, progress: Callable[[str], None] = print) -> int:
-    """`records` of each kind over the last two years, at every active site, by a field staff
-    member and a supervisor made for it; returns how many rows were written."""
-    generator = _Generator(random.Random(seed))  # noqa: S311 (repeatable data, not secrets)
+def generate(
+    records: int,
+    *,
+    seed: int = 1,
+    sites: list[Site] | None = None,
+    progress: Callable[[str], None] = print,
+) -> int:
+    """`records` of each kind over the last two years, at `sites` (every active site if not
+    given; six made if there is none), entered by the
+    site's field staff and approved by its supervisor, made for it (the first site's are
+    `bench.field` and `bench.supervisor`); returns how many rows were written."""
+    generator = _Generator(random.Random(seed), sites)  # noqa: S311 (repeatable, not secret)
     with transaction.atomic():
         return generator.run(records, progress)
 
 
 class _Generator:
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, sites: list[Site] | None) -> None:
         self.rng = rng
-        self.sites = list(Site.objects.filter(is_active=True)) or [_site()]
-        self.author = _user("bench.field", Role.FIELD_STAFF, self.sites)
-        self.reviewer = _user("bench.supervisor", Role.SUPERVISOR, self.sites)
+        self.sites = sites or list(Site.objects.filter(is_active=True)) or _sites()
+        self.authors = {site.pk: _staff(site, number) for number, site in enumerate(self.sites)}
+        self.reviewers = {
+            site.pk: _user(_username("supervisor", site, number), Role.SUPERVISOR, site)
+            for number, site in enumerate(self.sites)
+        }
         self.today = timezone.localdate()
         self.written = 0
 
@@ -278,19 +294,20 @@ class _Generator:
                     residence_country=nationality,
                     consent_given=True,
                     consent_date=self.today,
-                    consent_taken_by=self.author,
-                    created_by=self.author,
                 )
             )
+        for person in people:
+            person.created_by = person.consent_taken_by = self.author(person.site_id)
         return self.bulk(people)
 
     def save_records(self, records: list[Reviewable], freeze=None) -> None:
         """The records, approved or submitted, their counted values and their review steps."""
         submitted_at = timezone.now()
-        for record in records:
-            record.created_by = self.author
+        for number, record in enumerate(records):
+            record.created_by = self.author(record.site_id)
             record.submitted_at = submitted_at
-            approved = self.rng.random() < APPROVED_SHARE
+            # The second of every ten waits for review: two records of a kind fill every page.
+            approved = number % WAITING_ONE_IN != 1
             record.status = ReviewStatus.APPROVED if approved else ReviewStatus.SUBMITTED
             if approved and freeze:
                 for name, value in freeze(record).items():
@@ -305,7 +322,7 @@ class _Generator:
                     object_id=record.pk,
                     from_status=ReviewStatus.DRAFT,
                     to_status=ReviewStatus.SUBMITTED,
-                    by=self.author,
+                    by=record.created_by,
                     at=submitted_at,
                 )
                 if record.status == ReviewStatus.APPROVED:
@@ -314,7 +331,7 @@ class _Generator:
                         object_id=record.pk,
                         from_status=ReviewStatus.SUBMITTED,
                         to_status=ReviewStatus.APPROVED,
-                        by=self.reviewer,
+                        by=self.reviewers[record.site_id],
                         at=submitted_at,
                     )
 
@@ -326,6 +343,9 @@ class _Generator:
             type(rows[0]).objects.bulk_create(rows, batch_size=BATCH)
             self.written += len(rows)
         return rows
+
+    def author(self, site_id: int) -> User:
+        return self.rng.choice(self.authors[site_id])
 
     def site(self) -> Site:
         return self.rng.choice(self.sites)
@@ -340,20 +360,38 @@ def _chunks(count: int) -> Iterator[int]:
         yield min(BATCH, count - start)
 
 
-def _site() -> Site:
-    from iompanama.models import Province
+def _sites() -> list[Site]:
+    """Sites in as many provinces, so that areas (regions) and site scoping both matter."""
+    provinces = Province.objects.order_by("code")[:SITES]
+    return [
+        Site.objects.create(
+            code=f"bench-site-{number}",
+            name=f"Bench site {number}",
+            kind=Site.Kind.OFFICE,
+            province=province,
+        )
+        for number, province in enumerate(provinces, start=1)
+    ]
 
-    return Site.objects.create(
-        code="bench-site",
-        name="Bench site",
-        kind=Site.Kind.OFFICE,
-        province=Province.objects.first(),
-    )
+
+def _staff(site: Site, number: int) -> list[User]:
+    return [
+        _user(_username("field", site, number, author), Role.FIELD_STAFF, site)
+        for author in range(FIELD_STAFF_PER_SITE)
+    ]
 
 
-def _user(username: str, role: Role, sites: list[Site]) -> User:
+def _username(role: str, site: Site, number: int, author: int = 0) -> str:
+    """bench.field and bench.supervisor for the first site, whom the benchmarks sign in as;
+    bench.<role>.<site code>.<n> for the others."""
+    if number == 0 and author == 0:
+        return f"bench.{role}"
+    return f"bench.{role}.{site.code}.{author + 1}"
+
+
+def _user(username: str, role: Role, site: Site) -> User:
     user, created = User.objects.get_or_create(username=username)
     if created:
         user.groups.add(Group.objects.get(name=role))
-        user.sites.set(sites)
+        user.sites.set([site])
     return user
