@@ -247,6 +247,9 @@ def import_rows(
         unreadable = {index - 1: message for index, message in unreadable.items()}
     # By the library's row number, which counts from 1.
     resource.unreadable = {index + 1: message for index, message in unreadable.items()}
+    if resource.key_column not in dataset.headers:
+        # Rows of new records, as a sheet made by hand has them: each gets its id as in a form.
+        dataset.append_col([""] * len(dataset), header=resource.key_column)
     columns = set(dataset.headers)
     missing = [name for name in resource.required_columns() if name not in columns]
     if missing:

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from activities.models import CommunicationReach
 from iompanama.models import ReviewStatus
-from tests.imports.helpers import csv_file, return_all, xlsx_file
+from tests.imports.helpers import REACH_HEADER, csv_file, return_all, xlsx_file
 from tests.personas import PersonasTestCase
 
 URL = reverse("activities:reach_import")
@@ -42,6 +42,20 @@ class ReachImportTest(PersonasTestCase):
             step = record.transitions.get()
             self.assertEqual((step.to_status, step.by), (ReviewStatus.SUBMITTED, self.supervisor_a))
             self.assertEqual(record.history.first().history_user, self.supervisor_a)
+
+    def test_a_file_without_the_id_column_imports_each_row_as_a_new_record(self) -> None:
+        """New records from a sheet made by hand need no id: each gets one, as in a form."""
+        header = REACH_HEADER[1:]
+        rows = [
+            ["darien-office", "2023-09-01", "web", "A", 10],
+            ["darien-office", "2023-09-02", "web", "B", 20],
+        ]
+        response = self.upload(self.supervisor_a, csv_file(rows, header))
+        self.assertEqual(response.context["report"].errors, [])
+        self.confirm(response)
+        ids = set(CommunicationReach.objects.values_list("external_id", flat=True))
+        self.assertEqual(len(ids), 2)
+        self.assertNotIn("", ids)
 
     def test_an_administrator_may_approve_on_import_and_it_is_recorded(self) -> None:
         rows = [["R-1", "los-planes", "2023-09-01", "web", "A", 10]]
