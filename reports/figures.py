@@ -343,20 +343,16 @@ def donations(period: Period, user: User | None = None) -> dict | None:
 # "migrants in transit attended at ETRMs, by province": sum of tallies in P.
 def medical_attention(period: Period, user: User | None = None) -> dict | None:
     tallies = approved(MedicalAttentionTally, user).in_period(period.start, period.end)
-    by_province = (
+    # One pass: each province's sums by group; the whole is the sum of the provinces' rows.
+    group_names = ["women_adults", "men_adults", "girls", "boys"]
+    by_province = list(
         tallies.values("site__province__code", "site__province__name")
-        .annotate(value=Sum("total_attended"))
+        .annotate(value=Sum("total_attended"), **{name: Sum(name) for name in group_names})
         .order_by("site__province__code")
     )
-    groups = tallies.aggregate(
-        tallies=Count("pk"),
-        women_adults=Coalesce(Sum("women_adults"), 0),
-        men_adults=Coalesce(Sum("men_adults"), 0),
-        girls=Coalesce(Sum("girls"), 0),
-        boys=Coalesce(Sum("boys"), 0),
-    )
-    if not groups.pop("tallies"):
+    if not by_province:
         return None
+    groups = {name: sum(row[name] for row in by_province) for name in group_names}
     return {
         "attended": sum(groups.values()),
         "by_province": [
@@ -390,6 +386,8 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")
     answered_dangers = ~Q(dangers_info="no_answer")
+    # One pass over the month's answers: the shares and a count for each reason, first and
+    # second, rather than a scan for the shares and one for each ranking.
     counts = responses.aggregate(
         respondents=Count("pk"),
         family_friends=Count("pk", filter=Q(main_source="family_friends")),
@@ -397,20 +395,15 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
         without_pathways_info=Count("pk", filter=Q(regular_pathways_info="no")),
         dangers_answered=Count("pk", filter=answered_dangers),
         without_dangers_info=Count("pk", filter=Q(dangers_info="no")),
+        **{
+            f"{rank}_{reason}": Count("pk", filter=Q(**{f"{rank}_reason": reason}))
+            for rank in ("first", "second")
+            for reason in SurveyResponse.Reason.values
+        },
     )
+    reasons, second = _ranking(counts, "first"), _ranking(counts, "second")
     if not counts["respondents"]:
         return None
-    reasons = (
-        responses.values("first_reason")
-        .annotate(value=Count("pk"))
-        .order_by("-value", "first_reason")
-    )
-    second = (
-        responses.exclude(second_reason="")
-        .values("second_reason")
-        .annotate(value=Count("pk"))
-        .order_by("-value", "second_reason")
-    )
     provinces = (
         Province.objects.filter(survey_rounds__in=rounds).distinct().order_by("code")
     ).values("code", "name")
@@ -424,11 +417,19 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
         "percent_without_dangers_info": percent(
             counts["without_dangers_info"], counts["dangers_answered"]
         ),
-        "first_reasons": _groups(reasons, "first_reason"),
-        "second_reasons": _groups(second, "second_reason"),
+        "first_reasons": reasons,
+        "second_reasons": second,
         "provinces": [province["code"] for province in provinces],
         "province_names": [province["name"] for province in provinces],
     }
+
+
+def _ranking(counts: dict, rank: str) -> list[dict]:
+    """The reasons given as `rank` ("first", "second"), taken out of `counts`: largest first,
+    the reasons nobody gave left out, as a GROUP BY would list them."""
+    given = [(code, counts.pop(f"{rank}_{code}")) for code in SurveyResponse.Reason.values]
+    ranked = sorted(given, key=lambda item: (-item[1], item[0]))
+    return [{"code": code, "value": value} for code, value in ranked if value]
 
 
 # "people reached through digital media": sum of reach records in P through digital media
