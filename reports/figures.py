@@ -194,7 +194,7 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
     # Each topic once: its first session of the period, if any. A scalar subquery with LIMIT
     # 1 stops there; PostgreSQL would turn EXISTS (or a DISTINCT) into a join over all the
     # period's sessions and their topics, ~100 times slower for a year of a million records.
-    first_session = sessions.filter(topics=OuterRef("pk")).values("pk")[:1]
+    first_session = sessions.filter(topics=OuterRef("pk")).order_by().values("pk")[:1]
     topics = (
         TrainingTopic.objects.alias(first_session=Subquery(first_session))
         .filter(first_session__isnull=False)
@@ -405,8 +405,10 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
     if not counts["respondents"]:
         return None
     provinces = (
-        Province.objects.filter(survey_rounds__in=rounds).distinct().order_by("code")
-    ).values("code", "name")
+        Province.objects.filter(Exists(rounds.filter(provinces=OuterRef("pk"))))
+        .order_by("code")
+        .values("code", "name")
+    )
     return {
         "round_month": f"{month:%Y-%m}",
         **counts,
