@@ -21,6 +21,7 @@ from iompanama.models import (
     Sex,
     Site,
     User,
+    figure_indexes,
     review_indexes,
 )
 from iompanama.validators import not_in_future, validate_document
@@ -71,9 +72,7 @@ class CommunicationReach(Reviewable):
         verbose_name_plural = _("communication reach")
         indexes = [
             # The figures read approved records by date; the list shows the newest first.
-            models.Index(
-                fields=["date"], condition=Q(status="approved"), name="reach_approved_date"
-            ),
+            *figure_indexes("reach", "date", "channel", "people_reached"),
             models.Index(fields=["-date", "-id"], name="reach_newest_first"),
             *review_indexes("reach"),
         ]
@@ -111,8 +110,8 @@ class MedicalAttentionTally(Reviewable):
         verbose_name_plural = _("medical attention tallies")
         indexes = [
             # The figures read approved records by date; the list shows the newest first.
-            models.Index(
-                fields=["date"], condition=Q(status="approved"), name="tally_approved_date"
+            *figure_indexes(
+                "tally", "date", "women_adults", "men_adults", "girls", "boys", "total_attended"
             ),
             models.Index(fields=["-date", "-id"], name="tally_newest_first"),
             *review_indexes("tally"),
@@ -178,9 +177,7 @@ class MigrationFlowStatistic(Reviewable):
         verbose_name_plural = _("migration flow statistics")
         indexes = [
             # The figures read approved records by date; the list shows the newest first.
-            models.Index(
-                fields=["month"], condition=Q(status="approved"), name="flow_approved_date"
-            ),
+            *figure_indexes("flow", "month"),
             models.Index(fields=["-month", "-id"], name="flow_newest_first"),
             *review_indexes("flow"),
         ]
@@ -319,10 +316,13 @@ class Donation(Reviewable):
         ordering = ["-delivery_date", "-pk"]
         indexes = [
             # The figures read approved records by date; the list shows the newest first.
+            *figure_indexes("donation", "delivery_date", "donor"),
+            # The donors of a period: whether each funded an approved donation in it.
             models.Index(
-                fields=["delivery_date"],
+                fields=["donor", "delivery_date"],
+                include=["site"],
                 condition=Q(status="approved"),
-                name="donation_approved_date",
+                name="donation_approved_donor",
             ),
             models.Index(fields=["-delivery_date", "-id"], name="donation_newest_first"),
             *review_indexes("donation"),
@@ -362,6 +362,12 @@ class DonationItem(RecordLine):
         ordering = ["pk"]
         verbose_name = _("item line")
         verbose_name_plural = _("item lines")
+        indexes = [
+            # The period's quantities by category, from the index alone.
+            models.Index(
+                fields=["donation"], include=["category", "quantity"], name="item_quantities"
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="quantity_positive")
         ]
@@ -411,8 +417,18 @@ class TrainingSession(Reviewable):
         ordering = ["-start_date", "-pk"]
         indexes = [
             # The figures read approved records by date; the list shows the newest first.
-            models.Index(
-                fields=["start_date"], condition=Q(status="approved"), name="training_approved_date"
+            *figure_indexes(
+                "training",
+                "start_date",
+                "audience_migrants",
+                "audience_government",
+                "audience_civil_society",
+                "audience_private_sector",
+                "women",
+                "men",
+                "other_or_not_stated",
+                "children_adolescents",
+                "adults",
             ),
             models.Index(fields=["-start_date", "-id"], name="training_newest_first"),
             *review_indexes("training"),
@@ -522,9 +538,7 @@ class SurveyRound(Reviewable):
         verbose_name_plural = _("flow monitoring survey rounds")
         indexes = [
             # The figures read approved records by date; the list shows the newest first.
-            models.Index(
-                fields=["month"], condition=Q(status="approved"), name="survey_approved_date"
-            ),
+            *figure_indexes("survey", "month"),
             models.Index(fields=["-month", "-id"], name="survey_newest_first"),
             *review_indexes("survey"),
         ]
@@ -661,6 +675,21 @@ class SurveyResponse(RecordLine):
         ordering = ["pk"]
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
+        indexes = [
+            # The answers the figures count, of a month's rounds, from the index alone.
+            models.Index(
+                fields=["round"],
+                include=[
+                    "main_source",
+                    "regular_pathways_info",
+                    "dangers_info",
+                    "first_reason",
+                    "second_reason",
+                    "id",
+                ],
+                name="response_answers",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(second_reason=F("first_reason")), name="reasons_differ"

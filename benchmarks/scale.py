@@ -9,12 +9,12 @@ It creates a throwaway database next to DATABASE_URL's, generates the records wi
 `generate_records` command (bulk inserts, rows as the review workflow leaves them: 9 in 10
 approved, with their review steps, counted values and lines), and at each scale prints, for each
 page, its queries and its median server time over five requests (Django's test client, no
-network), then the staff figures for a quarter and a year against the same figures computed by
-hand-written SQL. The scales are cumulative: 10,000 then 100,000 then 1,000,000 records in all,
-spread evenly over the seven kinds of record (and their people and lines).
+network), then each figure of the staff page for a quarter and a year against the same figure
+computed by hand-written SQL (benchmarks/hand_sql.py). The scales are cumulative: 10,000 then
+100,000 then 1,000,000 records in all, spread evenly over the seven kinds of record (and their
+people and lines).
 """
 
-import datetime
 import os
 import statistics
 import sys
@@ -32,6 +32,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from iompanama.roles import Role  # noqa: E402
 
@@ -45,10 +46,8 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the figures are PostgreSQL's.")
     setup_test_environment()
     settings.DEBUG = False
-    if "--existing" in sys.argv:
-        print(f"database: {connection.settings_dict['NAME']}, as it is")
-        pages_table()
-        compare_figures()
+    if "--existing" in sys.argv:  # records generated before (generate_records), kept
+        measure_all(f"{connection.settings_dict['NAME']} as it is")
         return
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     print(f"database: {name} (PostgreSQL {connection.cursor().connection.info.server_version})")
@@ -67,17 +66,19 @@ def run() -> None:
         generate((scale - done) // KINDS, seed=scale, progress=lambda _line: None)
         done = scale
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"\n## {scale:,} records (generated in {time.perf_counter() - started:.0f} s)")
-        pages_table()
-        compare_figures()
+            # As autovacuum leaves a table after bulk inserts: statistics, and the visibility
+            # map without which index-only scans visit the table anyway.
+            cursor.execute("VACUUM ANALYZE")
+        measure_all(f"{scale:,} records (generated in {time.perf_counter() - started:.0f} s)")
 
 
-def pages_table() -> None:
+def measure_all(title: str) -> None:
+    print(f"\n## {title}")
     print("| page | queries | median ms |\n| --- | --- | --- |")
     for label, user, url in pages():
         queries, milliseconds = measure(user, url)
         print(f"| {label} | {queries} | {milliseconds:.0f} |")
+    compare_figures()
 
 
 def pages() -> list[tuple[str, str, str]]:
@@ -85,7 +86,7 @@ def pages() -> list[tuple[str, str, str]]:
     from iompanama.access import reviewable_models
     from iompanama.models import User
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     quarter_start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
     case = LegalOrientationCase.objects.for_user(User.objects.get(username="bench.field")).first()
     drill_down = (
@@ -142,42 +143,57 @@ def measure(username: str, url: str) -> tuple[int, float]:
     return len(queries), 1000 * statistics.median(times)
 
 
-# Legal orientation, by hand: distinct people with an approved case and a session in the period,
-# by topic and by the sex counted at approval: what figures.legal_orientation computes.
-LEGAL_SQL = """
-SELECT COUNT(DISTINCT c.beneficiary_id),
-       COUNT(DISTINCT c.beneficiary_id) FILTER (WHERE s.topic_migration),
-       COUNT(DISTINCT c.beneficiary_id) FILTER (WHERE s.topic_work),
-       COUNT(DISTINCT c.beneficiary_id) FILTER (WHERE s.topic_family),
-       COUNT(DISTINCT c.beneficiary_id) FILTER (WHERE c.counted_sex = 'female'),
-       COUNT(DISTINCT c.beneficiary_id) FILTER (WHERE c.counted_sex = 'male'),
-       COUNT(DISTINCT c.beneficiary_id) FILTER (WHERE c.counted_sex = 'other')
-FROM cases_counsellingsession s JOIN cases_legalorientationcase c ON c.id = s.case_id
-WHERE c.status = 'approved' AND s.date BETWEEN %s AND %s
-"""
-
-
 def compare_figures() -> None:
-    from reports.figures import Period, factsheet, legal_orientation
+    """Each figure of the staff page (of the supervisor's sites) against the same figure by
+    hand-written SQL (benchmarks/hand_sql.py), best of five, for a quarter and for a year so
+    far; then the whole factsheet for the public (every site)."""
+    from hand_sql import SECTIONS
 
-    today = datetime.date.today()
-    for label, period in (
-        ("quarter", Period.quarter_of(today)),
-        ("year", Period(today.replace(month=1, day=1), today)),
-    ):
-        whole = best(lambda period=period: factsheet(period))
-        ours = best(lambda period=period: legal_orientation(period))
-        with connection.cursor() as cursor:
-            by_hand = best(
-                lambda cursor=cursor, period=period: cursor.execute(
-                    LEGAL_SQL, [period.start, period.end]
-                )
-            )
-        print(
-            f"\nfactsheet for a {label}: {whole * 1000:.0f} ms; legal orientation "
-            f"{ours * 1000:.1f} ms, hand-written SQL {by_hand * 1000:.1f} ms "
-            f"({ours / by_hand:.2f}×)"
+    from iompanama.models import User
+    from reports.figures import Period, factsheet
+    from reports.sections import SECTIONS as FIGURES
+
+    user = User.objects.get(username="bench.supervisor")
+    today = timezone.localdate()
+    periods = {
+        "quarter": Period(Period.quarter_of(today).start, today),
+        "year": Period(today.replace(month=1, day=1), today),
+    }
+    rows = {key: [] for key in SECTIONS}
+    for period in periods.values():
+        earlier = period.previous_year()
+        params = {
+            "start": period.start,
+            "end": period.end,
+            "previous_start": earlier.start,
+            "previous_end": earlier.end,
+            "user": user.pk,
+        }
+        for key, statements in SECTIONS.items():
+            ours = best(lambda key=key, period=period: FIGURES[key].figures(period, user=user))
+            by_hand = best(lambda statements=statements, params=params: run_sql(statements, params))
+            rows[key].append((ours, by_hand))
+    print("\n| figure (staff page) | quarter ms | by hand | ratio | year ms | by hand | ratio |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for key, timings in rows.items():
+        cells = " | ".join(
+            f"{ours * 1000:.1f} | {by_hand * 1000:.1f} | {ours / by_hand:.2f}×"
+            for ours, by_hand in timings
         )
+        print(f"| {key} | {cells} |")
+    for label, period in periods.items():
+        whole = best(lambda period=period: factsheet(period))
+        print(f"public factsheet's figures for a {label}: {whole * 1000:.0f} ms")
+
+
+def run_sql(statements: list[str], params: dict) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement, params)
+            rows = cursor.fetchall()
+            if not rows or not rows[0][0]:  # no record: the figure is "no data"
+                return
+            params = {"first": rows[0][0], **params}
 
 
 def best(work) -> float:

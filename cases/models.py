@@ -33,6 +33,7 @@ from iompanama.models import (
     Transition,
     User,
     Versioned,
+    figure_indexes,
     lock_covering,
     new_external_id,
     review_indexes,
@@ -597,6 +598,21 @@ class LegalOrientationCase(LegalTopics, Reviewable):
             ),
             models.Index(fields=["-opened_on", "-id"], name="legal_newest_first"),
             *review_indexes("legal"),
+            # Legal orientation counts people by the dates of their sessions: the approved
+            # cases joined to the period's sessions give the person and the sex counted, and
+            # the pending ones are counted for the figures page, each from the index alone.
+            models.Index(
+                fields=["id"],
+                include=["beneficiary", "counted_sex", "site"],
+                condition=Q(status="approved"),
+                name="legal_approved_people",
+            ),
+            models.Index(
+                fields=["id"],
+                include=["site"],
+                condition=Q(status="submitted"),
+                name="legal_pending",
+            ),
         ]
         verbose_name = _("legal orientation case")
         verbose_name_plural = _("legal orientation cases")
@@ -655,8 +671,8 @@ class CounsellingSession(RecordLine, LegalTopics):
         on_delete=models.CASCADE,
         related_name="sessions",
     )
-    # Legal orientation counts people by the date of their sessions.
-    date = models.DateField(_("date"), validators=[not_in_future], db_index=True)
+    # Legal orientation counts people by the date of their sessions (see Meta.indexes).
+    date = models.DateField(_("date"), validators=[not_in_future])
     counsellor = models.CharField(_("counsellor"), max_length=150)
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
@@ -665,6 +681,15 @@ class CounsellingSession(RecordLine, LegalTopics):
 
     class Meta(LegalTopics.Meta):
         ordering = ["date", "pk"]
+        indexes = [
+            # The period's sessions, with their case and topics: what legal orientation and
+            # the drill-down by session date read, from the index alone.
+            models.Index(
+                fields=["date"],
+                include=["case", "topic_migration", "topic_work", "topic_family"],
+                name="session_date",
+            )
+        ]
         verbose_name = _("counselling session")
         verbose_name_plural = _("counselling sessions")
 
@@ -735,19 +760,17 @@ class AVRCase(Reviewable):
         ordering = ["-orientation_date", "-pk"]
         indexes = [
             # The figures read approved records by date; the list shows the newest first.
+            # "People guided": approved cases by orientation date, not yet departed.
             models.Index(
                 fields=["orientation_date"],
+                include=["site", "departure_date", "id"],
                 condition=Q(status="approved"),
                 name="avr_approved_date",
             ),
             models.Index(fields=["-orientation_date", "-id"], name="avr_newest_first"),
             *review_indexes("avr"),
-            # "People who returned": approved cases by departure date.
-            models.Index(
-                fields=["departure_date"],
-                condition=Q(status="approved"),
-                name="avr_approved_departure",
-            ),
+            # "People who returned": cases by departure date, and the nationality counted.
+            *figure_indexes("avr_departure", "departure_date", "counted_nationality"),
         ]
         verbose_name = _("AVR case")
         verbose_name_plural = _("AVR cases")
@@ -919,6 +942,12 @@ class AVRFamilyMember(RecordLine):
         ordering = ["pk"]
         verbose_name = _("family member")
         verbose_name_plural = _("family members returning")
+        indexes = [
+            # The family of the period's returnees by nationality, from the index alone.
+            models.Index(
+                fields=["case"], include=["counted_nationality", "id"], name="family_nationality"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "beneficiary"], name="family_member_once_per_case"

@@ -127,6 +127,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The figures' indexes carry the columns they sum (INCLUDE) so that PostgreSQL answers from the
+# index alone; SQLite, the development database, builds the same indexes without them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Accounts
 AUTH_USER_MODEL = "iompanama.User"

@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
@@ -33,8 +33,8 @@ from activities.models import (
     TrainingSession,
     TrainingTopic,
 )
-from cases.models import AVRCase, AVRFamilyMember, CounsellingSession, LegalOrientationCase
-from iompanama.models import Province, ReviewStatus, User
+from cases.models import AVRCase, AVRFamilyMember, LegalOrientationCase
+from iompanama.models import Province, User
 from reports.models import AreaOfWork, MissionProfile
 
 
@@ -132,22 +132,22 @@ def _groups(rows, code: str, value: str = "value") -> list[dict]:
 # "migrants who received legal orientation and advice, by topic":
 # distinct beneficiaries with a counselling session in P.
 def legal_orientation(period: Period, user: User | None = None) -> dict | None:
-    # The status through the join the count needs anyway, not as a subquery of cases: the
-    # public factsheet's query is then the one a person would write by hand.
-    sessions = CounsellingSession.objects.filter(
-        case__status=ReviewStatus.APPROVED, date__range=(period.start, period.end)
+    # From the cases (scoped to the user's sites) joined once to the period's sessions: the
+    # query a person would write by hand, each table read from its index alone.
+    sessions = approved(LegalOrientationCase, user).filter(
+        sessions__date__range=(period.start, period.end)
     )
-    if user is not None:
-        sessions = sessions.filter(case__in=LegalOrientationCase.objects.for_user(user))
-    person = "case__beneficiary"
+    person = "beneficiary"
     counts = sessions.aggregate(
         people=Count(person, distinct=True),
         **{
-            f"topic_{topic}": Count(person, distinct=True, filter=Q(**{f"topic_{topic}": True}))
+            f"topic_{topic}": Count(
+                person, distinct=True, filter=Q(**{f"sessions__topic_{topic}": True})
+            )
             for topic in ("migration", "work", "family")
         },
         **{
-            f"sex_{sex}": Count(person, distinct=True, filter=Q(case__counted_sex=sex))
+            f"sex_{sex}": Count(person, distinct=True, filter=Q(counted_sex=sex))
             for sex in ("female", "male", "other")
         },
     )
@@ -191,9 +191,13 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
         children_adolescents=Coalesce(Sum("children_adolescents"), 0),
         adults=Coalesce(Sum("adults"), 0),
     )
+    # Each topic once: its first session of the period, if any. A scalar subquery with LIMIT
+    # 1 stops there; PostgreSQL would turn EXISTS (or a DISTINCT) into a join over all the
+    # period's sessions and their topics, ~100 times slower for a year of a million records.
+    first_session = sessions.filter(topics=OuterRef("pk")).order_by().values("pk")[:1]
     topics = (
-        TrainingTopic.objects.filter(sessions__in=sessions)
-        .distinct()
+        TrainingTopic.objects.alias(first_session=Subquery(first_session))
+        .filter(first_session__isnull=False)
         .order_by("code")
         .values("code", "name_es", "name_en")
     )
@@ -339,20 +343,16 @@ def donations(period: Period, user: User | None = None) -> dict | None:
 # "migrants in transit attended at ETRMs, by province": sum of tallies in P.
 def medical_attention(period: Period, user: User | None = None) -> dict | None:
     tallies = approved(MedicalAttentionTally, user).in_period(period.start, period.end)
-    by_province = (
+    # One pass: each province's sums by group; the whole is the sum of the provinces' rows.
+    group_names = ["women_adults", "men_adults", "girls", "boys"]
+    by_province = list(
         tallies.values("site__province__code", "site__province__name")
-        .annotate(value=Sum("total_attended"))
+        .annotate(value=Sum("total_attended"), **{name: Sum(name) for name in group_names})
         .order_by("site__province__code")
     )
-    groups = tallies.aggregate(
-        tallies=Count("pk"),
-        women_adults=Coalesce(Sum("women_adults"), 0),
-        men_adults=Coalesce(Sum("men_adults"), 0),
-        girls=Coalesce(Sum("girls"), 0),
-        boys=Coalesce(Sum("boys"), 0),
-    )
-    if not groups.pop("tallies"):
+    if not by_province:
         return None
+    groups = {name: sum(row[name] for row in by_province) for name in group_names}
     return {
         "attended": sum(groups.values()),
         "by_province": [
@@ -374,8 +374,10 @@ def medical_attention(period: Period, user: User | None = None) -> dict | None:
 # month: surveys are not run every month, and the reference's August-September factsheet
 # reports "the July Flow Monitoring Survey".
 def latest_survey_month(period: Period, user: User | None = None) -> datetime.date | None:
+    # The newest first, one row: read backwards along the index, where MAX() over the
+    # user's sites would read every round.
     rounds = approved(SurveyRound, user).filter(month__lte=period.end)
-    return rounds.aggregate(latest=Max("month"))["latest"]
+    return rounds.order_by("-month").values_list("month", flat=True).first()
 
 
 def flow_survey(period: Period, user: User | None = None) -> dict | None:
@@ -384,6 +386,8 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")
     answered_dangers = ~Q(dangers_info="no_answer")
+    # One pass over the month's answers: the shares and a count for each reason, first and
+    # second, rather than a scan for the shares and one for each ranking.
     counts = responses.aggregate(
         respondents=Count("pk"),
         family_friends=Count("pk", filter=Q(main_source="family_friends")),
@@ -391,23 +395,20 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
         without_pathways_info=Count("pk", filter=Q(regular_pathways_info="no")),
         dangers_answered=Count("pk", filter=answered_dangers),
         without_dangers_info=Count("pk", filter=Q(dangers_info="no")),
+        **{
+            f"{rank}_{reason}": Count("pk", filter=Q(**{f"{rank}_reason": reason}))
+            for rank in ("first", "second")
+            for reason in SurveyResponse.Reason.values
+        },
     )
+    reasons, second = _ranking(counts, "first"), _ranking(counts, "second")
     if not counts["respondents"]:
         return None
-    reasons = (
-        responses.values("first_reason")
-        .annotate(value=Count("pk"))
-        .order_by("-value", "first_reason")
-    )
-    second = (
-        responses.exclude(second_reason="")
-        .values("second_reason")
-        .annotate(value=Count("pk"))
-        .order_by("-value", "second_reason")
-    )
     provinces = (
-        Province.objects.filter(survey_rounds__in=rounds).distinct().order_by("code")
-    ).values("code", "name")
+        Province.objects.filter(Exists(rounds.filter(provinces=OuterRef("pk"))))
+        .order_by("code")
+        .values("code", "name")
+    )
     return {
         "round_month": f"{month:%Y-%m}",
         **counts,
@@ -418,11 +419,19 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
         "percent_without_dangers_info": percent(
             counts["without_dangers_info"], counts["dangers_answered"]
         ),
-        "first_reasons": _groups(reasons, "first_reason"),
-        "second_reasons": _groups(second, "second_reason"),
+        "first_reasons": reasons,
+        "second_reasons": second,
         "provinces": [province["code"] for province in provinces],
         "province_names": [province["name"] for province in provinces],
     }
+
+
+def _ranking(counts: dict, rank: str) -> list[dict]:
+    """The reasons given as `rank` ("first", "second"), taken out of `counts`: largest first,
+    the reasons nobody gave left out, as a GROUP BY would list them."""
+    given = [(code, counts.pop(f"{rank}_{code}")) for code in SurveyResponse.Reason.values]
+    ranked = sorted(given, key=lambda item: (-item[1], item[0]))
+    return [{"code": code, "value": value} for code, value in ranked if value]
 
 
 # "people reached through digital media": sum of reach records in P through digital media
@@ -450,8 +459,9 @@ def donors(period: Period, user: User | None = None) -> list[dict]:
     delivered = approved(Donation, user).in_period(period.start, period.end)
     return [
         {"name_es": row["name"], "name_en": row["name_en"], "kind": row["kind"]}
-        for row in Donor.objects.filter(Q(donations__in=delivered) | Q(kind=Donor.Kind.GENERAL))
-        .distinct()
+        for row in Donor.objects.filter(
+            Exists(delivered.filter(donor=OuterRef("pk"))) | Q(kind=Donor.Kind.GENERAL)
+        )
         .order_by("kind", "name")
         .values("name", "name_en", "kind")
     ]
