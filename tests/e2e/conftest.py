@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,4 +66,8 @@ def _phone_page(monkeypatch, service_workers: str):
         yield page
         context.close()
         browser.close()
+        # The test's own queries while Playwright's loop ran went through a connection of that
+        # loop's context, not the test's: closed here, or PostgreSQL cannot drop the test
+        # database at the end (another session is using it).
+        connections.close_all()
         assert blocked == [], blocked
