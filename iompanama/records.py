@@ -7,6 +7,7 @@ check and the review panel are written once.
 import uuid
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -24,6 +25,7 @@ from iompanama.access import (
     require_record_entry,
     require_record_viewing,
 )
+from iompanama.files import uploads
 from iompanama.files import views as files
 from iompanama.files.resources import RecordResource
 from iompanama.forms import RecordFilterForm, RecordForm, ReturnForm
@@ -117,7 +119,7 @@ def record_create(
     made = made_before(request, model)
     if made:
         return redirect(made)
-    if not _all_valid(form, formset):
+    if not _all_valid(request, form, formset):
         return render(request, template, ctx)
     record = form.save(commit=False)
     try:
@@ -193,7 +195,7 @@ def record_edit(
         if record.status == ReviewStatus.RETURNED
         else "",
     }
-    if not _all_valid(form, formset):
+    if not _all_valid(request, form, formset):
         return render(request, template, ctx)
     record = form.save(commit=False)
     try:
@@ -239,9 +241,16 @@ def _formset(
     )
 
 
-def _all_valid(form: RecordForm, formset: BaseInlineFormSet | None) -> bool:
+def _all_valid(request: HttpRequest, form: RecordForm, formset: BaseInlineFormSet | None) -> bool:
     # Both are validated, so that every error shows at once.
-    return all([form.is_valid(), formset is None or formset.is_valid()])
+    valid = all([form.is_valid(), formset is None or formset.is_valid()])
+    if form.is_bound and uploads.stopped(request):
+        # No file arrived: saving would lose the one the person chose without a word.
+        for name, field in form.fields.items():
+            if isinstance(field, forms.FileField):
+                form.add_error(name, uploads.not_received())
+        return False
+    return valid
 
 
 def _save_rows(formset: BaseInlineFormSet | None, record: Reviewable) -> None:

@@ -35,6 +35,11 @@ DOCUMENT_SIGNATURES = {
 }
 
 
+def document_too_large() -> str:
+    """Said by the server, and by the phone as soon as the file is chosen (forms.js)."""
+    return _("The file is larger than %(limit)s MB.") % {"limit": DOCUMENT_MAX_BYTES // 2**20}
+
+
 def validate_document(file) -> None:
     """A PDF or an image (PNG, JPEG) of at most 5 MB, whose content is what its name says.
 
@@ -45,11 +50,7 @@ def validate_document(file) -> None:
     if extension not in DOCUMENT_SIGNATURES:
         raise ValidationError(_("Upload a PDF, PNG or JPEG file."), code="document_type")
     if file.size > DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(limit)s MB."),
-            code="document_size",
-            params={"limit": DOCUMENT_MAX_BYTES // 2**20},
-        )
+        raise ValidationError(document_too_large(), code="document_size")
     signature = DOCUMENT_SIGNATURES[extension]
     file.seek(0)
     start = file.read(len(signature))

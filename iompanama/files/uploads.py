@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from iompanama.models import Job, PendingUpload
 
@@ -56,6 +57,13 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 def stopped(request: HttpRequest) -> bool:
     """Whether this request's upload was stopped at the limit: its file never arrived."""
     return getattr(request, "upload_stopped", False)
+
+
+def not_received() -> str:
+    """What a form with a file says when the file was stopped at the limit."""
+    return _("This file is larger than %(size)s MB and was not received: choose a smaller one.") % {
+        "size": settings.IMPORT_MAX_BYTES // 1_000_000
+    }
 
 
 def expire_files() -> None:

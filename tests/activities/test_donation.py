@@ -2,6 +2,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,6 +149,23 @@ class ReceiptTest(DonationTestCase):
                 response = self._post_receipt(name, content)
                 self.assertIn(message, str(response.context["form"].errors["receipt"]))
         self.assertFalse(Donation.objects.exists())
+
+    @override_settings(IMPORT_MAX_BYTES=len(PDF) + 1000)
+    def test_a_receipt_stopped_at_the_upload_limit_is_said_not_dropped(self) -> None:
+        """Past the largest file any form takes, the upload is not read on (see files/uploads.py)
+        and no file arrives: the donation must not be saved as if none had been chosen."""
+        response = self._post_receipt("recibo.pdf", PDF + b"0" * 2000)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("was not received", str(response.context["form"].errors["receipt"]))
+        self.assertFalse(Donation.objects.exists())
+
+    def test_the_receipt_field_says_its_limit_to_the_browser(self) -> None:
+        """The phone says a file is too large as soon as it is chosen (forms.js), before
+        anything typed is sent."""
+        self.login(self.field_a)
+        page = self.client.get(reverse("activities:donation_create"))
+        self.assertContains(page, f'data-max-bytes="{5 * 2**20}"')
+        self.assertContains(page, 'data-too-large="The file is larger than 5 MB."')
 
 
 class EditTest(DonationTestCase):

@@ -64,3 +64,21 @@ def test_field_staff_log_a_donation_and_see_why_the_supervisor_returned_it(
     page.screenshot(path=tmp_path / "donation-returned.png", full_page=True)
     donation.refresh_from_db()
     assert donation.status == "returned"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_receipt_too_large_is_said_when_chosen_and_nothing_is_sent(live_server, page):
+    darien = make_site("darien-office")
+    make_user("ana", Role.FIELD_STAFF, [darien], first_name="Ana")
+    sign_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}/activities/donations/new/")
+    page.fill("input[name=recipient]", "Hospital de Metetí")
+    receipt = page.locator("input[name=receipt]")
+    photo = {"name": "recibo.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" * 3 * 2**20}
+    receipt.set_input_files(files=[photo])
+    message = receipt.evaluate("input => input.validationMessage")
+    assert message == "El archivo supera los 5 MB."
+    page.get_by_role("button", name="Guardar como borrador").click()
+    expect(page).to_have_url(f"{live_server.url}/activities/donations/new/")
+    expect(page.locator("input[name=recipient]")).to_have_value("Hospital de Metetí")
+    assert not Donation.objects.exists()

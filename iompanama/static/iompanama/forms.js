@@ -35,3 +35,14 @@ if (typedForm && !summary && sessionStorage.getItem(typedKey)) {
   });
   sessionStorage.removeItem(typedKey);
 }
+
+// A file larger than its field takes is said as soon as it is chosen, and the form is not sent:
+// sending it would cost a phone the upload, and the server would not take it.
+document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var file = input.files[0];
+    var tooLarge = file && file.size > Number(input.dataset.maxBytes);
+    input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+    input.reportValidity();
+  });
+});
