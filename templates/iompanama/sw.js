@@ -62,6 +62,14 @@ self.addEventListener("activate", function (event) {
 });
 workbox.core.clientsClaim();
 
+// The outbox's sender asks for a form (X-Fresh-Form) for a fresh CSRF token: never the kept
+// copy, whose old token a phone whose session ended would post (the server refuses it as
+// forged, where it should ask to sign in). Without a connection its fetch fails and the record
+// waits for the next try.
+function mayBeKept(request) {
+  return !request.headers.has("X-Fresh-Form");
+}
+
 workbox.routing.registerRoute(
   function (options) {
     return options.url.origin === location.origin && options.url.pathname.indexOf(STATIC_PREFIX) === 0;
@@ -74,7 +82,11 @@ workbox.routing.registerRoute(
 
 workbox.routing.registerRoute(
   function (options) {
-    return options.url.origin === location.origin && PAGES.indexOf(options.url.pathname) !== -1;
+    return (
+      options.url.origin === location.origin &&
+      PAGES.indexOf(options.url.pathname) !== -1 &&
+      mayBeKept(options.request)
+    );
   },
   new workbox.strategies.NetworkFirst({
     cacheName: PAGES_CACHE,
@@ -89,7 +101,11 @@ workbox.routing.registerRoute(
 
 workbox.routing.registerRoute(
   function (options) {
-    return options.url.origin === location.origin && LISTS.indexOf(options.url.pathname) !== -1;
+    return (
+      options.url.origin === location.origin &&
+      LISTS.indexOf(options.url.pathname) !== -1 &&
+      mayBeKept(options.request)
+    );
   },
   new workbox.strategies.NetworkFirst({
     cacheName: LISTS_CACHE,

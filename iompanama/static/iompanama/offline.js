@@ -423,7 +423,11 @@
         return outbox.put(item);
       }
       // A fresh page for a fresh CSRF token; the one saved with the form may be old.
-      return fetch(item.url, { credentials: "same-origin", cache: "no-store" })
+      return fetch(item.url, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "X-Fresh-Form": "1" }, // never the service worker's kept copy (sw.js)
+      })
         .then(function (page) {
           if (signedOut(page)) {
             throw SIGNED_OUT;
