@@ -63,9 +63,9 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites_for(user)
         self.fields["seen_version"].initial = self.instance.version
-        for name, field in self.fields.items():
-            if name in self._document_fields():
-                field.widget.attrs.update(
+        for field in self._meta.model._meta.concrete_fields:
+            if validate_document in field.validators and field.name in self.fields:
+                self.fields[field.name].widget.attrs.update(
                     {"data-max-bytes": DOCUMENT_MAX_BYTES, "data-too-large": document_too_large()}
                 )
         if self.instance.pk:
@@ -74,13 +74,6 @@ class RecordForm(forms.ModelForm):
             self.fields["intent"].initial = uuid.uuid4()
             if not self.is_bound:
                 self._offer_defaults(user)
-
-    def _document_fields(self) -> set[str]:
-        return {
-            field.name
-            for field in self._meta.model._meta.concrete_fields
-            if validate_document in field.validators
-        }
 
     def _offer_defaults(self, user: User) -> None:
         """The site of the person's last entry of this kind, or their only site; today."""

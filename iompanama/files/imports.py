@@ -118,16 +118,19 @@ def _csv_rows(content: bytes) -> list[list[str] | UnreadableRow]:
         text = content.decode("latin-1")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
+
     # Universal newlines: a file saved with bare carriage returns (old Mac Excel) has lines;
     # a stray one splits its row in two, whose cells then say what is missing.
     # Strict: a quote that never closes is an error, not the rest of the file in one cell.
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
+    def reader():
+        return csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
+
     if "\x00" not in text:
         try:
-            return list(reader)  # the usual file, read at the csv module's speed
+            return list(reader())  # the usual file, read at the csv module's speed
         except csv.Error:
-            reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
-    return list(_csv_rows_one_by_one(reader))
+            pass  # read again line by line, each refused line its row's error
+    return list(_csv_rows_one_by_one(reader()))
 
 
 def _csv_rows_one_by_one(reader) -> Iterator[list[str] | UnreadableRow]:

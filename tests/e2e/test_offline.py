@@ -198,6 +198,17 @@ def test_a_record_of_a_period_locked_meanwhile_is_kept_with_the_reason(live_serv
     assert not CommunicationReach.objects.exists()
 
 
+def saved_offline_then_signed_out(page, live_server) -> None:
+    """Ana saves a record offline; her session ends while the phone is offline; it is back."""
+    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
+    go_online_ready(page, live_server, "ana")
+    page.context.set_offline(True)
+    save_reach_offline(page, live_server, "25")
+    expect(page.locator(".outbox-item")).to_have_count(1)
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_sender_never_posts_with_a_kept_copy_of_the_form(live_server, offline_page):
     """The sender fetches the form again for a fresh CSRF token. If that fails (the connection
@@ -205,12 +216,7 @@ def test_the_sender_never_posts_with_a_kept_copy_of_the_form(live_server, offlin
     which a phone whose session ended would post, and the server would refuse the record as
     forged where it should ask to sign in (seen once on a busy machine)."""
     page = offline_page
-    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
-    go_online_ready(page, live_server, "ana")
-    page.context.set_offline(True)
-    save_reach_offline(page, live_server, "25")
-    page.context.clear_cookies()  # the session ends while the phone is offline
-    page.context.set_offline(False)
+    saved_offline_then_signed_out(page, live_server)
     form = f"{live_server.url}/activities/reach/new/"
     posted = []
     page.context.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
@@ -230,13 +236,7 @@ def test_the_sender_never_posts_with_a_kept_copy_of_the_form(live_server, offlin
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_session_ended_while_offline_leads_to_signing_in_then_sending(live_server, offline_page):
     page = offline_page
-    make_user("ana", Role.FIELD_STAFF, [make_site("darien-office")], first_name="Ana")
-    go_online_ready(page, live_server, "ana")
-    page.context.set_offline(True)
-    save_reach_offline(page, live_server, "25")
-    expect(page.locator(".outbox-item")).to_have_count(1)
-    page.context.clear_cookies()  # the session ends while the phone is offline
-    page.context.set_offline(False)
+    saved_offline_then_signed_out(page, live_server)
     page.get_by_role("button", name="Enviar ahora").click()
     expect(page.locator("#outbox-sign-in")).to_be_visible()
     assert not CommunicationReach.objects.exists()
