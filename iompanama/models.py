@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from iompanama.db import is_read_only
-from iompanama.files.inserts import insert
+from iompanama.files.inserts import insert_values
 from iompanama.roles import Role
 
 access_log = logging.getLogger("iompanama.access")
@@ -202,6 +202,18 @@ class Transition(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STEP)
+
+    # A step as values, in this order, where many are written at once (Reviewable.imported).
+    STEP_FIELDS = (
+        "content_type_id",
+        "object_id",
+        "from_status",
+        "to_status",
+        "by_id",
+        "at",
+        "reason",
+        "kind",
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -672,42 +684,31 @@ class Reviewable(MadeOnce, Versioned):
         """The review steps of rows written from a file: the import is a change of content by
         the importer (so they cannot approve it in review), and an approval on import is its
         own kind of step that names the file."""
-        record_type = ContentType.objects.get_for_model(cls)
+        source = source or _("(not named)")
+        imported = _("Imported from the file %(file)s.") % {"file": source}
+        approved = _("Approved on import from the file %(file)s.") % {"file": source}
+        record_type = ContentType.objects.get_for_model(cls).pk
+
+        def step(row, start, end, reason, kind) -> tuple:
+            return (record_type, row.pk, start, end, by.pk, row.submitted_at, reason, kind)
+
         steps = []
         for row in rows:
+            start = row._status_before_import
             steps.append(
-                (row, row._status_before_import, ReviewStatus.SUBMITTED, Transition.Kind.CONTENT)
+                step(row, start, ReviewStatus.SUBMITTED, imported, Transition.Kind.CONTENT)
             )
             if approve:
                 steps.append(
-                    (
+                    step(
                         row,
                         ReviewStatus.SUBMITTED,
                         ReviewStatus.APPROVED,
+                        approved,
                         Transition.Kind.IMPORT_APPROVAL,
                     )
                 )
-        source = source or _("(not named)")
-        reasons = {
-            Transition.Kind.CONTENT: _("Imported from the file %(file)s.") % {"file": source},
-            Transition.Kind.IMPORT_APPROVAL: _("Approved on import from the file %(file)s.")
-            % {"file": source},
-        }
-        insert(
-            [
-                Transition(
-                    content_type=record_type,
-                    object_id=row.pk,
-                    from_status=start,
-                    to_status=end,
-                    by=by,
-                    at=row.submitted_at,
-                    reason=reasons[kind],
-                    kind=kind,
-                )
-                for row, start, end, kind in steps
-            ]
-        )
+        insert_values(Transition, Transition.STEP_FIELDS, steps)
 
     def submit(self, *, by: User) -> None:
         if not self.may_submit(by):

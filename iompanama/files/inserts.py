@@ -8,6 +8,7 @@ signals.
 """
 
 import datetime
+import operator
 from collections.abc import Callable, Iterable
 
 from django.db import connections, models, router
@@ -31,12 +32,26 @@ def insert(rows: list[models.Model]) -> None:
     unnumbered = [row for row in rows if row.pk is None]
     for row, key in zip(unnumbered, _keys(model, len(unnumbered)), strict=True):
         row.pk = key
-    fields = model._meta.concrete_fields
-    values = [_value_of(field, connection) for field in fields]
-    _copy(model, fields, ([value(row) for value in values] for row in rows))
+    fields, line = _lines_of(model._meta.concrete_fields, connection)
+    _copy(model, fields, map(line, rows))
     for row in rows:
         row._state.adding = False
         row._state.db = connection.alias
+
+
+def insert_values(model: type[models.Model], attnames: tuple[str, ...], rows: list[tuple]) -> None:
+    """New rows of `model` given as values of these fields (by attname), for rows whose keys
+    nobody reads back (review steps): not made as instances first, which would cost more than
+    writing them. Each row's key comes from its table's default."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        made = [model(**dict(zip(attnames, values, strict=True))) for values in rows]
+        model._base_manager.bulk_create(made, batch_size=BATCH)
+        return
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    _copy(model, [by_attname[name] for name in attnames], rows)
 
 
 def insert_history(rows: list[models.Model], *, by, update: bool = False) -> None:
@@ -59,19 +74,13 @@ def insert_history(rows: list[models.Model], *, by, update: bool = False) -> Non
         "history_user": lambda row: getattr(getattr(row, "_history_user", by), "pk", None),
     }
     tracked = {field.attname for field in history.tracked_fields}
+    # Each row's key from the table's default: nobody reads it back.
     fields = [field for field in history._meta.concrete_fields if field != history._meta.pk]
-    values = [
-        own.get(field.name) or _value_of(field, connection)
-        for field in fields
-        if field.name in own or field.attname in tracked
-    ]
-    assert len(values) == len(fields), "a history field neither tracked nor simple-history's"
-    keys = _keys(history, len(rows))
-    _copy(
-        history,
-        [history._meta.pk, *fields],
-        ([key, *(value(row) for value in values)] for row, key in zip(rows, keys, strict=True)),
+    assert all(field.name in own or field.attname in tracked for field in fields), (
+        "a history field neither tracked nor simple-history's"
     )
+    fields, line = _lines_of(fields, connection, own, read_from=model)
+    _copy(history, fields, map(line, rows))
 
 
 def _keys(model: type[models.Model], count: int) -> list[int]:
@@ -97,11 +106,67 @@ def _copy(model: type[models.Model], fields: list[models.Field], lines: Iterable
                 copy.write_row(line)
 
 
+def _lines_of(
+    fields: list[models.Field],
+    connection,
+    own: dict[str, Callable] | None = None,
+    read_from: type[models.Model] | None = None,
+) -> tuple[list[models.Field], Callable[[models.Model], list]]:
+    """The fields in the order COPY is given them, and how a row becomes its line: the values
+    sent as they are (`_sent_as_is`) read in one call, then the others each prepared
+    (`_value_of`) or computed by `own` (by field name). Reading each value in its own call was
+    most of the time an import spent writing. `read_from`: the model of the rows, when not
+    the fields' (a history row is read from its record, whose file is a text in history)."""
+    own = own or {}
+    read = {field.attname: field for field in (read_from or fields[0].model)._meta.concrete_fields}
+    plain = [
+        field
+        for field in fields
+        if field.name not in own and _sent_as_is(read.get(field.attname, field))
+    ]
+    others = [field for field in fields if field not in plain]
+    values_of = operator.attrgetter(*(field.attname for field in plain))
+    prepared = [own.get(field.name) or _value_of(field, connection) for field in others]
+
+    def line(row: models.Model) -> list:
+        values = values_of(row)
+        return [*(values if len(plain) > 1 else (values,)), *(value(row) for value in prepared)]
+
+    return [*plain, *others], line
+
+
+# What psycopg sends of these fields' values as Django would send them once prepared.
+AS_THEY_ARE = {
+    models.AutoField,
+    models.BigAutoField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.TextField,
+}
+
+
+def _sent_as_is(field: models.Field) -> bool:
+    """Exactly one of those fields (a country is a CharField whose value is not text), and
+    not one whose value is made on saving."""
+    return (
+        type(field) in AS_THEY_ARE
+        and not getattr(field, "auto_now", False)
+        and not (getattr(field, "auto_now_add", False))
+    )
+
+
 def _value_of(field: models.Field, connection) -> Callable[[models.Model], object]:
-    """How a row's field becomes what COPY sends: text (choices too), numbers, aware times and
-    days as they are, which psycopg sends as `bulk_create` would after preparing them; the
-    rest (a country, a day in a time's field, JSON) prepared as `bulk_create` prepares it.
-    Preparing every value was most of the time an import spent writing."""
+    """How a row's field becomes what COPY sends: text, numbers, aware times and days as they
+    are; the rest (a country, a day in a time's field, JSON) prepared as `bulk_create`
+    prepares it; a file saved and a time of saving made, as `save` does."""
     computed = type(field).pre_save is not models.Field.pre_save  # auto_now, files
     attname = field.attname
     takes_days = not isinstance(field, models.DateTimeField)

@@ -47,28 +47,59 @@ WRITE_BATCH = 1000  # rows written at once
 KEYS_PER_QUERY = 5000  # below every database's limit of parameters in one query
 
 
-def _validated(row: models.Model, errors: dict, *unchecked: str) -> dict:
-    """`errors` (by attribute) and the model's own validation of the fields without one, but
-    not what would cost a query per row: foreign keys were read from the database by the
-    widgets, keys are checked within the file, and the database's check constraints say what
-    the models' `clean` does. An empty cell is said as such, not as Django's "null"."""
-    fetched = [
-        field.name
-        for field in row._meta.concrete_fields
-        if field.is_relation and getattr(row, field.attname) is not None
-    ]
+def _validated(row: models.Model, errors: dict, checked: dict, *unchecked: str) -> dict:
+    """`errors` (by attribute) and the model's own validation of the fields without one, as
+    `full_clean` does it, but not what would cost a query per row: foreign keys were read from
+    the database by the widgets, keys are checked within the file, and the database's check
+    constraints say what the models' `clean` does. A field's validation does not depend on
+    the row, so each distinct value of a field is validated once per file (`checked`): a
+    column's cells repeat. An empty cell is said as such, not as Django's "null"."""
+    skipped = {*errors, *unchecked}
+    outcomes = checked.setdefault(type(row), {})
+    for field in row._meta.concrete_fields:
+        if field.name in skipped:
+            continue
+        value = getattr(row, field.attname)
+        if (field.blank and value in field.empty_values) or (
+            field.is_relation and value is not None
+        ):
+            continue
+        try:
+            cleaned, problems = outcomes[field.attname, value]
+        except KeyError:
+            cleaned, problems = outcomes.setdefault(
+                (field.attname, value), _field_outcome(field, value)
+            )
+        except TypeError:  # a value that cannot be a key (JSON)
+            cleaned, problems = _field_outcome(field, value)
+        if problems:
+            errors[field.name] = problems
+        else:
+            setattr(row, field.attname, cleaned)
     try:
-        row.full_clean(
-            exclude=[*errors, *unchecked, *fetched],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        row.clean()
     except ValidationError as error:
-        empty = _("This cell is empty: fill it in.")
-        for name, problems in error.error_dict.items():
-            said = [empty if problem.code in ("null", "blank") else problem for problem in problems]
-            errors[name] = [*errors.get(name, []), *said]
-    return errors
+        errors = error.update_error_dict(errors)
+    empty = _("This cell is empty: fill it in.")
+    return {
+        name: [
+            empty if getattr(problem, "code", None) in ("null", "blank") else problem
+            for problem in problems
+        ]
+        for name, problems in errors.items()
+    }
+
+
+def _field_outcome(field: models.Field, value) -> tuple[object, list]:
+    """The field's cleaned value and no problem, or no value and its problems."""
+    try:
+        return field.clean(value, None), []
+    except ValidationError as error:
+        return None, error.error_list
+
+
+def _key_of(cell) -> str:
+    return str(cell or "").strip()
 
 
 @dataclass(frozen=True)
@@ -89,11 +120,36 @@ class Column:
         return self.attribute or self.name
 
     def field(self) -> fields.Field:
-        return fields.Field(
+        return CellField(
             attribute=self.path,
             column_name=self.name,
             widget=self.widget or TextWidget(),
         )
+
+
+class CellField(fields.Field):
+    """A column read once per distinct cell in a file: a column's cells repeat (a site, a date,
+    a channel), and reading one may look it up in a list of names in two languages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._read: dict[object, tuple[object, str | None]] = {}
+
+    def clean(self, row, **kwargs):
+        cell = row[self.column_name]
+        try:
+            value, problem = self._read[cell]
+        except KeyError:
+            try:
+                value, problem = super().clean(row, **kwargs), None
+            except ValueError as error:
+                value, problem = None, str(error)
+            self._read[cell] = value, problem
+        except TypeError:  # a cell that cannot be a key
+            return super().clean(row, **kwargs)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 @dataclass(frozen=True)
@@ -193,6 +249,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         # `import_rows` shows them with the report.
         self.warnings: list[str] = []
         self._seen_keys: set[str] = set()
+        self._checked: dict[type, dict] = {}  # see _validated
         self._unique_keys: set[tuple] = set()
         self._stored: dict[str, models.Model] = {}
         # A record's first line (its number and record cells) and the record, by key.
@@ -275,12 +332,17 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         related = [*self._many_attributes(), *([self.lines.relation] if self.lines else [])]
         return rows.prefetch_related(*related)
 
+    @cached_property
+    def _fields_by_kind(self) -> tuple[list[fields.Field], list[fields.Field]]:
+        """The import's fields of one value, and those of many-to-many values."""
+        single, many = [], []
+        for field in self.get_import_fields():
+            is_many = isinstance(field.widget, widgets.ManyToManyWidget)
+            (many if is_many else single).append(field)
+        return single, many
+
     def _many_attributes(self) -> list[str]:
-        return [
-            field.attribute
-            for field in self.get_import_fields()
-            if isinstance(field.widget, widgets.ManyToManyWidget)
-        ]
+        return [field.attribute for field in self._fields_by_kind[1]]
 
     # Import, row by row
     def prepare(self, dataset: tablib.Dataset) -> tablib.Dataset:
@@ -290,7 +352,8 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
 
     def before_import(self, dataset, **kwargs) -> None:
         """The rows the file updates, read once rather than once per row."""
-        keys = {self._key(row) for row in dataset.dict} - {""}
+        cells = dataset[self.key_column] if self.key_column in dataset.headers else []
+        keys = {_key_of(cell) for cell in cells} - {""}
         self._stored = {}
         ordered = sorted(keys)
         for start in range(0, len(ordered), KEYS_PER_QUERY):
@@ -298,7 +361,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
                 self._stored[getattr(stored, self.key_column)] = stored
 
     def _key(self, row) -> str:
-        return str(row.get(self.key_column) or "").strip()
+        return _key_of(row.get(self.key_column))
 
     def before_import_row(self, row, **kwargs) -> None:
         unreadable = self.unreadable.get(kwargs["row_number"])
@@ -397,17 +460,19 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         """The columns into the row; many-to-many values and lines kept on it until it is
         written."""
         errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        instance._import_many = {}
-        for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget):
+        single, many = self._fields_by_kind
+        for field in single:  # as the library's import_instance, without asking each field
+            if field.column_name in row:  # its kind again on every row
                 try:
-                    instance._import_many[field.attribute] = field.clean(row)
+                    field.save(instance, row)
                 except ValueError as error:
                     errors[field.attribute] = [str(error)]
+        instance._import_many = {}
+        for field in many:
+            try:
+                instance._import_many[field.attribute] = field.clean(row)
+            except ValueError as error:
+                errors[field.attribute] = [str(error)]
         if self.lines:
             try:
                 instance._import_lines = [self._line(instance, row)]
@@ -433,7 +498,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
                 field.save(line, row)
             except ValueError as error:
                 errors[field.attribute] = [str(error)]
-        errors = _validated(line, errors, relation.field.name)
+        errors = _validated(line, errors, self._checked, relation.field.name)
         if not errors:
             earlier = [line for line in getattr(record, "_import_lines", []) if line]
             check_line = getattr(record, "check_line", None)
@@ -447,7 +512,9 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         return line
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = _validated(instance, dict(import_validation_errors or {}), *self._read_as_choices)
+        errors = _validated(
+            instance, dict(import_validation_errors or {}), self._checked, *self._read_as_choices
+        )
         if not errors:
             errors = self._unique_errors(instance)
         many = getattr(instance, "_import_many", {})

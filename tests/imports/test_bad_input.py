@@ -88,6 +88,22 @@ class BadInputTest(PersonasTestCase):
         response = self.upload(csv_file([["R-2", "darien-office", "2023-09-01", "web", "B", -4]]))
         self.assert_row_refused(response, "people_reached", "negative")
 
+    def test_a_bad_value_on_several_rows_is_an_error_of_each(self) -> None:
+        # Each distinct cell is read and validated once per file: its error is still every
+        # row's, whether the widget (an unknown site) or the model (a future date) finds it.
+        rows = [
+            ["R-2", "narnia", "2023-09-01", "web", "B", 4],
+            ["R-3", "darien-office", "2099-01-01", "web", "B", 4],
+            ["R-4", "narnia", "2023-09-01", "web", "B", 4],
+            ["R-5", "darien-office", "2099-01-01", "web", "B", 4],
+        ]
+        errors = self.upload(csv_file(rows)).context["report"].errors
+        self.assertEqual(
+            [(error.number, error.column) for error in errors],
+            [(2, "site"), (3, "date"), (4, "site"), (5, "date")],
+        )
+        self.assertEqual(len({error.message for error in errors}), 2)
+
     def test_an_unknown_site_is_a_row_error(self) -> None:
         response = self.upload(csv_file([["R-2", "narnia", "2023-09-01", "web", "B", 4]]))
         self.assert_row_refused(response, "site", "Unknown site “narnia”")
