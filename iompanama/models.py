@@ -386,7 +386,9 @@ class SiteScopedQuerySet(models.QuerySet):
         if user.is_administrator:
             return self
         if user.works_at_sites:
-            return self.filter(site__in=user.sites.all())
+            # Their sites' keys as values, not a subquery: knowing them, PostgreSQL reads the
+            # figures' covering indexes rather than every row of the site through its index.
+            return self.filter(site__in=sorted(user.site_ids))
         return self.none()
 
 

@@ -35,13 +35,21 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
+
+
+def env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "a number")
+
+
+def _env_number(name: str, default, kind: type, said: str):
     value = os.environ.get(name)
     if value is None:
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+        raise ImproperlyConfigured(f"{name} must be {said}, not {value!r}.") from None
 
 
 def env_list(name: str, default: str | None = None) -> list[str]:
@@ -126,6 +134,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # How the planner weighs reading a page out of order against reading in order. PostgreSQL's
+    # default (4) is for spinning disks; on SSD or with the data in memory, 1.1 is the usual
+    # setting. With 4 the figures of a year hash every session of the year rather than merge
+    # two indexes read in order, twice as slow; with 1.1 no page measured got slower
+    # (benchmarks/scale.py). A server tuned otherwise sets DATABASE_RANDOM_PAGE_COST.
+    page_cost = env_float("DATABASE_RANDOM_PAGE_COST", 1.1)
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={page_cost}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The figures' indexes carry the columns they sum (INCLUDE) so that PostgreSQL answers from the
 # index alone; SQLite, the development database, builds the same indexes without them.

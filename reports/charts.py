@@ -4,10 +4,13 @@ PDF shows the same pictures. Each takes a section's figures as `reports.figures`
 which section has which chart."""
 
 import datetime
+import json
 import re
+from collections.abc import Callable
 
 import pygal
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -35,6 +38,28 @@ IOM_STYLE = Style(
     # dark on white, readable however short the bar.
     value_colors=("#222222",),
 )
+
+
+DRAWN_KEPT = 512  # charts kept drawn, by their figures and language (see `drawn`)
+_drawn: dict[tuple, SafeString] = {}
+
+
+def drawn(chart: Callable[[dict], SafeString], figures: dict) -> SafeString:
+    """`chart(figures)`, drawn once for the same figures in the same language: every view of
+    the figures page, the factsheet and its PDF shows the same few charts again, and pygal
+    takes milliseconds to draw each. The figures themselves are the key, so a changed
+    number is a new chart."""
+    key = (
+        chart.__qualname__,
+        get_language(),
+        json.dumps(figures, sort_keys=True, cls=DjangoJSONEncoder),
+    )
+    svg = _drawn.get(key)
+    if svg is None:
+        if len(_drawn) >= DRAWN_KEPT:
+            _drawn.clear()
+        svg = _drawn[key] = chart(figures)
+    return svg
 
 
 def _number(value) -> str:

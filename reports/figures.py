@@ -26,6 +26,7 @@ from activities.models import (
     DonationItem,
     Donor,
     FlowByNationality,
+    ItemCategory,
     MedicalAttentionTally,
     MigrationFlowStatistic,
     SurveyResponse,
@@ -319,23 +320,27 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
 # "quantity by item category": sum of item quantities of donations delivered in P.
 def donations(period: Period, user: User | None = None) -> dict | None:
     delivered = approved(Donation, user).in_period(period.start, period.end)
-    rows = (
+    # Summed by the category's key, its names read after: grouped by the names, the join to
+    # the categories would be made for every item rather than for each category.
+    sums = dict(
         DonationItem.objects.filter(donation__in=delivered)
-        .values("category__code", "category__name_es", "category__name_en")
+        .values_list("category")
         .annotate(value=Sum("quantity"))
-        .order_by("-value", "category__code")
+        .order_by()
     )
-    if not rows:
+    if not sums:
         return None
+    categories = ItemCategory.objects.filter(pk__in=sums).order_by("code")
+    rows = sorted(categories, key=lambda category: -sums[category.pk])  # stable: by code
     return {
         "by_category": [
             {
-                "code": row["category__code"],
-                "name_es": row["category__name_es"],
-                "name_en": row["category__name_en"],
-                "value": row["value"],
+                "code": category.code,
+                "name_es": category.name_es,
+                "name_en": category.name_en,
+                "value": sums[category.pk],
             }
-            for row in rows
+            for category in rows
         ]
     }
 

@@ -234,7 +234,11 @@ def layout(figures: dict, records: dict | None = None) -> list[dict]:
                 "period_in_words": in_words,
                 "figure": figure,
                 "records": (records or {}).get(section.key),
-                "chart": section.chart(figure) if section.chart and figure is not None else "",
+                "chart": (
+                    charts.drawn(section.chart, figure)
+                    if section.chart and figure is not None
+                    else ""
+                ),
             }
         )
     return items

@@ -55,3 +55,26 @@ class DatabaseChecksTest(SimpleTestCase):
         result = _manage("check", "--database", "default", "--fail-level", "WARNING")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("no issues", result.stdout)
+
+
+class PlannerSettingTest(SimpleTestCase):
+    """PostgreSQL's connections weigh a page read out of order as SSD or memory make it: with
+    the spinning-disk default the figures of a year took twice as long."""
+
+    def options(self, **env: str) -> str:
+        shown = (
+            "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+        )
+        result = _manage("shell", "-c", shown, **env)
+        return result.stdout.strip().splitlines()[-1] if result.returncode == 0 else result.stderr
+
+    def test_postgresql_connections_read_pages_as_on_ssd(self) -> None:
+        pg = "postgres://postgres@127.0.0.1:5432/any"
+        self.assertIn("'-c random_page_cost=1.1'", self.options(DATABASE_URL=pg))
+        tuned = self.options(DATABASE_URL=pg, DATABASE_RANDOM_PAGE_COST="2")
+        self.assertIn("'-c random_page_cost=2.0'", tuned)
+        refused = self.options(DATABASE_URL=pg, DATABASE_RANDOM_PAGE_COST="1; DROP")
+        self.assertIn("DATABASE_RANDOM_PAGE_COST must be a number", refused)
+
+    def test_sqlite_has_no_such_option(self) -> None:
+        self.assertEqual(self.options(DATABASE_URL="sqlite:///:memory:"), "{}")

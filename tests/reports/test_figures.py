@@ -163,7 +163,7 @@ class QueryCountTest(DatasetTestCase):
                 self.approved(make_reach(self.darien, self.field_a, date=day))
         with self.assertNumQueries(len(before.captured_queries)):
             figures.factsheet(Q3)
-        self.assertEqual(len(before.captured_queries), 21)
+        self.assertEqual(len(before.captured_queries), 22)
 
 
 class SharedSessionsTest(DatasetTestCase):
