@@ -91,3 +91,26 @@ class ChartReadabilityTest(SimpleTestCase):
         self.assertIn("August", texts)
         self.assertIn("80,000", texts)
         self.assertFalse([text for text in texts if re.fullmatch(r"\d{5,}", text)])
+
+
+class DrawnOnceTest(SimpleTestCase):
+    """A chart is drawn once for the same figures in the same language, and never shown for
+    figures or a language other than its own."""
+
+    MEALS = {"code": "meals", "name_es": "Comidas", "name_en": "Meals", "value": 41796}
+
+    def drawn(self, value: int, language: str) -> str:
+        with translation.override(language):
+            return charts.drawn(
+                charts.donations_by_category, {"by_category": [{**self.MEALS, "value": value}]}
+            )
+
+    def test_the_same_figures_are_drawn_once(self) -> None:
+        first = self.drawn(41796, "en")
+        self.assertIs(self.drawn(41796, "en"), first)
+
+    def test_a_changed_number_or_language_is_a_new_chart(self) -> None:
+        self.assertIn("41,796", _texts(self.drawn(41796, "en")))
+        self.assertIn("41,797", _texts(self.drawn(41797, "en")))
+        self.assertIn("Comidas", _texts(self.drawn(41796, "es")))
+        self.assertIn("Meals", _texts(self.drawn(41796, "en")))
