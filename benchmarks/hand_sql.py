@@ -1,21 +1,21 @@
 # ruff: noqa: S608 (statements built from constants of this file: no input reaches them)
 """Each figure of the staff figures page as a person would write it by hand in SQL: the yardstick
 of benchmarks/scale.py. Same indexes, same numbers as reports/figures.py computes for a user of
-some sites (every statement keeps the records of `%(user)s`'s sites), the best query we know:
+some sites (every statement keeps the records of the sites `%(sites)s`), the best query we know:
 one scan where the figure has several breakdowns, EXISTS or a first row rather than DISTINCT.
 
 `SECTIONS[key]` is the list of statements of the section `key` (reports/sections.py); they take
-%(start)s, %(end)s (the period), %(previous_start)s, %(previous_end)s (a year earlier) and
-%(user)s, and %(first)s, what the section's first statement found (the latest survey month).
-As the figures do, a section stops at a statement that finds no record (its first column is 0
-or nothing). The mission profile, three rows of reference data,
-is left out.
+%(start)s, %(end)s (the period), %(previous_start)s, %(previous_end)s (a year earlier),
+%(sites)s (the keys of the user's sites, as values: so the planner reads the covering indexes)
+and %(first)s, what the section's first statement found (the latest survey month). As the
+figures do, a section stops at a statement that finds no record (its first column is 0 or
+nothing). The mission profile, three rows of reference data, is left out.
 """
 
 from activities.models import CommunicationReach, SurveyResponse
 
 # The records of the user's sites, as Model.objects.for_user(user) keeps them.
-SITES = "r.site_id IN (SELECT site_id FROM iompanama_user_sites WHERE user_id = %(user)s)"
+SITES = "r.site_id = ANY(%(sites)s)"
 APPROVED = f"r.status = 'approved' AND {SITES}"
 
 LEGAL = f"""

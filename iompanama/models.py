@@ -509,11 +509,18 @@ def review_indexes(prefix: str) -> list[models.Index]:
     """The indexes every kind of record needs for what waits on people, so that those pages
     read the rows they show and no others: a person's own entries of one status, the most
     recently changed first (home page), and the records waiting for review, oldest first (the
-    queue, a partial index: one record in ten or fewer is waiting)."""
+    queue, a partial index: one record in ten or fewer is waiting). Each carries the columns
+    those pages filter on besides (the site, and in the queue who entered it: not one's own),
+    so that a count reads the index alone, never a row it does not count."""
     return [
-        models.Index(fields=["created_by", "status", "-updated_at"], name=f"{prefix}_by_author"),
+        models.Index(
+            fields=["created_by", "status", "-updated_at"],
+            include=["site"],
+            name=f"{prefix}_by_author",
+        ),
         models.Index(
             fields=["submitted_at", "id"],
+            include=["site", "created_by"],
             condition=Q(status=ReviewStatus.SUBMITTED),
             name=f"{prefix}_queue",
         ),
