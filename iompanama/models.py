@@ -191,7 +191,9 @@ class Transition(models.Model):
         CONTENT = "content", _("Content changed")
         IMPORT_APPROVAL = "import_approval", _("Approved on import")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # Found by (content type, record) through Meta.indexes: an index of the type alone would
+    # only cost every step's write.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     from_status = models.CharField(_("from"), max_length=10, choices=ReviewStatus.choices)
@@ -509,10 +511,14 @@ def review_indexes(prefix: str) -> list[models.Index]:
     """The indexes every kind of record needs for what waits on people, so that those pages
     read the rows they show and no others: a person's own entries of one status, the most
     recently changed first (home page), and the records waiting for review, oldest first (the
-    queue, a partial index: one record in ten or fewer is waiting). Each carries the columns
-    those pages filter on besides (the site, and in the queue who entered it: not one's own),
-    so that a count reads the index alone, never a row it does not count."""
+    queue, a partial index: one record in ten or fewer is waiting), and a file's rows by
+    their external ID. Each carries the columns those pages filter on besides (the site, and
+    in the queue who entered it: not one's own), so that a count reads the index alone, never
+    a row it does not count."""
     return [
+        # A file's rows are found by their external ID. Declared here rather than with
+        # db_index, which on PostgreSQL adds a second index for LIKE that nothing reads.
+        models.Index(fields=["external_id"], name=f"{prefix}_external_id"),
         models.Index(
             fields=["created_by", "status", "-updated_at"],
             include=["site"],
@@ -535,7 +541,11 @@ class Reviewable(MadeOnce, Versioned):
         _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
     created_by = models.ForeignKey(
-        User, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+        User,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # <prefix>_by_author leads with it (review_indexes)
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -543,10 +553,14 @@ class Reviewable(MadeOnce, Versioned):
     # The row's identifier in the files it is exported to and imported from: importing it
     # again updates it. Generated when no file gave one, so that every export re-imports.
     external_id = models.CharField(
-        _("external ID"), max_length=100, blank=True, db_index=True, default=new_external_id
-    )
+        _("external ID"), max_length=100, blank=True, default=new_external_id
+    )  # indexed by review_indexes: found by equality only, never by a LIKE
     transitions = GenericRelation(Transition)
-    history = HistoricalRecords(inherit=True)
+    # A record's versions are read by its id and date; indexes of the other columns a version
+    # copies (its site, author, IDs) would be written with every version and never read.
+    history = HistoricalRecords(
+        inherit=True, no_db_index=["site", "created_by", "external_id", "intent"]
+    )
 
     objects = ReviewableQuerySet.as_manager()
 

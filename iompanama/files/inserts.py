@@ -125,12 +125,13 @@ def _lines_of(
         if field.name not in own and _sent_as_is(read.get(field.attname, field))
     ]
     others = [field for field in fields if field not in plain]
-    values_of = operator.attrgetter(*(field.attname for field in plain))
+    get = operator.attrgetter(*(field.attname for field in plain))
+    # attrgetter of several names gives a tuple, of one name its value: a tuple here.
+    values_of = get if len(plain) > 1 else lambda row: (get(row),)
     prepared = [own.get(field.name) or _value_of(field, connection) for field in others]
 
     def line(row: models.Model) -> list:
-        values = values_of(row)
-        return [*(values if len(plain) > 1 else (values,)), *(value(row) for value in prepared)]
+        return [*values_of(row), *[value(row) for value in prepared]]
 
     return [*plain, *others], line
 

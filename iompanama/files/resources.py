@@ -24,6 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.resources import ModelDeclarativeMetaclass
 from import_export.results import RowResult
 
+from iompanama.db import AnyOf  # noqa: F401 (registers the __any_of lookup)
 from iompanama.files.inserts import insert, insert_history
 from iompanama.files.widgets import (
     ChoiceWidget,
@@ -55,8 +56,15 @@ def _validated(row: models.Model, errors: dict, checked: dict, *unchecked: str) 
     the row, so each distinct value of a field is validated once per file (`checked`): a
     column's cells repeat. An empty cell is said as such, not as Django's "null"."""
     skipped = {*errors, *unchecked}
-    outcomes = checked.setdefault(type(row), {})
-    for field in row._meta.concrete_fields:
+    if type(row) not in checked:
+        # What a person can give: not the key nor what the app keeps (the form's token, the
+        # times of entry), which no file sets.
+        given = [
+            field for field in row._meta.concrete_fields if field.editable and not field.primary_key
+        ]
+        checked[type(row)] = given, {}
+    given, outcomes = checked[type(row)]
+    for field in given:
         if field.name in skipped:
             continue
         value = getattr(row, field.attname)
@@ -249,7 +257,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
         # `import_rows` shows them with the report.
         self.warnings: list[str] = []
         self._seen_keys: set[str] = set()
-        self._checked: dict[type, dict] = {}  # see _validated
+        self._checked: dict[type, tuple] = {}  # see _validated
         self._unique_keys: set[tuple] = set()
         self._stored: dict[str, models.Model] = {}
         # A record's first line (its number and record cells) and the record, by key.
@@ -328,7 +336,7 @@ class FileResource(resources.ModelResource, metaclass=ColumnsMetaclass):
     def stored_rows(self, keys: list[str]) -> models.QuerySet:
         """The rows stored under these keys (overridden to narrow where keys are unique), with
         their many-to-many values and lines, which `_content` compares."""
-        rows = self._meta.model.objects.filter(**{f"{self.key_column}__in": keys})
+        rows = self._meta.model.objects.filter(**{f"{self.key_column}__any_of": keys})
         related = [*self._many_attributes(), *([self.lines.relation] if self.lines else [])]
         return rows.prefetch_related(*related)
 
