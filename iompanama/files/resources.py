@@ -141,18 +141,19 @@ class CellField(fields.Field):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._read: dict[object, tuple[object, str | None]] = {}
+        self._read: dict[tuple, tuple[object, str | None]] = {}
 
     def clean(self, row, **kwargs):
         cell = row[self.column_name]
+        key = type(cell), cell  # 1 and 1.0 are equal keys, but a text column reads them apart
         try:
-            value, problem = self._read[cell]
+            value, problem = self._read[key]
         except KeyError:
             try:
                 value, problem = super().clean(row, **kwargs), None
             except ValueError as error:
                 value, problem = None, str(error)
-            self._read[cell] = value, problem
+            self._read[key] = value, problem
         except TypeError:  # a cell that cannot be a key
             return super().clean(row, **kwargs)
         if problem is not None:

@@ -57,6 +57,19 @@ class ReachImportTest(PersonasTestCase):
         self.assertEqual(len(ids), 2)
         self.assertNotIn("", ids)
 
+    def test_equal_cells_of_other_types_are_read_apart(self) -> None:
+        # Each distinct cell is read once per file: TRUE and 1 are equal in Python, but a text
+        # column reads them as two texts.
+        rows = [
+            ["R-1", "darien-office", "2023-09-01", "web", True, 10],
+            ["R-2", "darien-office", "2023-09-01", "web", 1, 10],
+        ]
+        self.confirm(self.upload(self.supervisor_a, xlsx_file(rows)))
+        campaigns = CommunicationReach.objects.order_by("external_id").values_list(
+            "campaign", flat=True
+        )
+        self.assertEqual(list(campaigns), ["True", "1"])
+
     def test_an_administrator_may_approve_on_import_and_it_is_recorded(self) -> None:
         rows = [["R-1", "los-planes", "2023-09-01", "web", "A", 10]]
         self.confirm(self.upload(self.admin, xlsx_file(rows), approve="on"))
