@@ -141,7 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # two indexes read in order, twice as slow; with 1.1 no page measured got slower
     # (benchmarks/scale.py). A server tuned otherwise sets DATABASE_RANDOM_PAGE_COST.
     page_cost = env_float("DATABASE_RANDOM_PAGE_COST", 1.1)
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={page_cost}"
+    connection_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # After any the URL gives (?options=...), which are kept.
+    given = connection_options.get("options", "")
+    connection_options["options"] = f"{given} -c random_page_cost={page_cost}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The figures' indexes carry the columns they sum (INCLUDE) so that PostgreSQL answers from the
 # index alone; SQLite, the development database, builds the same indexes without them.

@@ -73,6 +73,8 @@ class PlannerSettingTest(SimpleTestCase):
         self.assertIn("'-c random_page_cost=1.1'", self.options(DATABASE_URL=pg))
         tuned = self.options(DATABASE_URL=pg, DATABASE_RANDOM_PAGE_COST="2")
         self.assertIn("'-c random_page_cost=2.0'", tuned)
+        with_its_own = self.options(DATABASE_URL=f"{pg}?options=-c%20statement_timeout%3D5000")
+        self.assertIn("'-c statement_timeout=5000 -c random_page_cost=1.1'", with_its_own)
         refused = self.options(DATABASE_URL=pg, DATABASE_RANDOM_PAGE_COST="1; DROP")
         self.assertIn("DATABASE_RANDOM_PAGE_COST must be a number", refused)
 
