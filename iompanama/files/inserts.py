@@ -157,11 +157,8 @@ AS_THEY_ARE = {
 def _sent_as_is(field: models.Field) -> bool:
     """Exactly one of those fields (a country is a CharField whose value is not text), and
     not one whose value is made on saving."""
-    return (
-        type(field) in AS_THEY_ARE
-        and not getattr(field, "auto_now", False)
-        and not (getattr(field, "auto_now_add", False))
-    )
+    made_on_saving = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    return type(field) in AS_THEY_ARE and not made_on_saving
 
 
 def _value_of(field: models.Field, connection) -> Callable[[models.Model], object]:

@@ -24,7 +24,6 @@ from import_export import fields, resources, widgets
 from import_export.resources import ModelDeclarativeMetaclass
 from import_export.results import RowResult
 
-from iompanama.db import AnyOf  # noqa: F401 (registers the __any_of lookup)
 from iompanama.files.inserts import insert, insert_history
 from iompanama.files.widgets import (
     ChoiceWidget,
