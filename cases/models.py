@@ -600,6 +600,9 @@ class LegalOrientationCase(LegalTopics, Reviewable):
             ),
             models.Index(fields=["-opened_on", "-id"], name="legal_newest_first"),
             *review_indexes("legal"),
+            # Who a site's staff see (`_seen_at`): the people named on its cases, from the
+            # index alone.
+            models.Index(fields=["site"], include=["beneficiary"], name="legal_site_people"),
             # Legal orientation counts people by the dates of their sessions: the approved
             # cases joined to the period's sessions give the person and the sex counted, and
             # the pending ones are counted for the figures page, each from the index alone.
@@ -780,6 +783,9 @@ class AVRCase(Reviewable):
             ),
             models.Index(fields=["-orientation_date", "-id"], name="avr_newest_first"),
             *review_indexes("avr"),
+            # Who a site's staff see (`_seen_at`): the principals of its cases, and the cases
+            # whose family members they see, from the index alone.
+            models.Index(fields=["site"], include=["id", "principal"], name="avr_site_people"),
             # "People who returned": cases by departure date, and the nationality counted.
             *figure_indexes("avr_departure", "departure_date", "counted_nationality"),
         ]

@@ -21,14 +21,15 @@ def is_read_only(error: DatabaseError) -> bool:
 COUNTED_UP_TO = 1000
 
 
-def capped_counts(querysets: list[QuerySet]) -> list[int]:
+def capped_counts(querysets: list[QuerySet], up_to: int | None = None) -> list[int]:
     """How many rows each of `querysets` has, all in one query, counting no further than
-    COUNTED_UP_TO + 1: each count reads at most that many rows through its index, whatever the
-    size of the table, where COUNT(*) would read every matching row. A count above
-    COUNTED_UP_TO means "more than that" (the `count_up_to` filter shows it so)."""
+    `up_to` (by default COUNTED_UP_TO) + 1: each count reads at most that many rows through its
+    index, whatever the size of the table, where COUNT(*) would read every matching row. A
+    count above `up_to` means "more than that" (the `count_up_to` filter shows it so)."""
+    up_to = COUNTED_UP_TO if up_to is None else up_to
     parts, params = [], []
     for number, queryset in enumerate(querysets):
-        counted = queryset.order_by().values("pk")[: COUNTED_UP_TO + 1]
+        counted = queryset.order_by().values("pk")[: up_to + 1]
         try:
             sql, part_params = counted.query.get_compiler(queryset.db).as_sql()
         except EmptyResultSet:  # .none(), or IN an empty list: nothing to count

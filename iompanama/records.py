@@ -6,6 +6,7 @@ check and the review panel are written once.
 
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
+from iompanama import db
 from iompanama.access import (
     get_record_for_user,
     may_enter_records,
@@ -67,11 +69,37 @@ def record_list(
     return render(request, template, ctx)
 
 
+class CappedPaginator(Paginator):
+    """Pages of a list that count its rows no further than COUNTED_UP_TO past the first row of
+    the asked page, so that a page reads about as many rows as it shows whatever the size of
+    the table: a COUNT(*) of the people a site sees (found through four tables) read every
+    person, 200 ms at a million records. Past where it stopped, the list says "more than"."""
+
+    def __init__(self, rows: QuerySet, per_page: int, asked: str | None) -> None:
+        super().__init__(rows, per_page)
+        number = int(asked) if asked and asked.isdigit() else 1
+        self.counted_up_to = max(number - 1, 0) * per_page + db.COUNTED_UP_TO
+
+    @cached_property
+    def count(self) -> int:
+        return db.capped_counts([self.object_list], up_to=self.counted_up_to)[0]
+
+    @property
+    def counted_all(self) -> bool:
+        return self.count <= self.counted_up_to
+
+    @property
+    def pages_counted(self) -> int:
+        """The number of pages, or how many there are more than when counting stopped."""
+        return self.num_pages if self.counted_all else self.counted_up_to // self.per_page
+
+
 def paginate(request: HttpRequest, rows: QuerySet) -> dict:
     """The asked-for `page` of `rows`, and the `query` its links keep (filters, not the page)."""
     query = request.GET.copy()
     query.pop("page", None)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page = CappedPaginator(rows, PAGE_SIZE, asked).get_page(asked)
     return {"page": page, "query": query.urlencode()}
 
 
