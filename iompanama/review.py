@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,14 +122,38 @@ class QueueFilterForm(forms.Form):
 
 def review_queue(user: User, form: QueueFilterForm | None = None, limit: int = QUEUE_PAGE):
     """What the person may review, oldest first across every kind of record: the first
-    `limit` with what each one's line shows (one query per kind, through the partial index of
-    submitted records), and how many there are in all, counted up to COUNTED_UP_TO."""
+    `limit` with what each one's line shows, and how many there are in all, counted up to
+    COUNTED_UP_TO. The first are chosen by their keys alone (`waiting_longest`), and only
+    those are read whole: one query per kind that has some among them."""
     filters = form.filters() if form else {}
     kind = form.cleaned_data.get("kind") if form and form.is_valid() else ""
     models = [model for label, model in reviewable_models().items() if kind in ("", label)]
     waiting = [model.objects.reviewable_by(user).filter(**filters) for model in models]
+    chosen: dict[int, list[int]] = {}
+    for index, pk in waiting_longest(waiting, limit):
+        chosen.setdefault(index, []).append(pk)
     queue = []
-    for model, records in zip(models, waiting, strict=True):
-        queue += model.for_queue(records.select_related("site", "created_by"))[:limit]
+    for index, pks in chosen.items():
+        records = waiting[index].filter(pk__in=pks).select_related("site", "created_by")
+        queue += models[index].for_queue(records)
     queue.sort(key=lambda record: (record.submitted_at, record.pk))
-    return queue[:limit], sum(capped_counts(waiting))
+    return queue, sum(capped_counts(waiting))
+
+
+def waiting_longest(waiting: list[QuerySet], limit: int) -> list[tuple[int, int]]:
+    """(index in `waiting`, key) of the `limit` records submitted longest ago across the
+    querysets of `waiting`, in one query over the queue indexes. Reading each kind's first
+    `limit` whole and keeping `limit` of them all built six records in seven for nothing."""
+    kinds = [
+        records.model.objects.filter(
+            pk__in=records.order_by("submitted_at", "pk").values("pk")[:limit]
+        )
+        .annotate(kind=Value(index, output_field=IntegerField()))
+        .order_by()
+        .values_list("submitted_at", "pk", "kind")
+        for index, records in enumerate(waiting)
+    ]
+    if not kinds:
+        return []
+    oldest = kinds[0].union(*kinds[1:], all=True).order_by("submitted_at", "pk")[:limit]
+    return [(index, pk) for _submitted, pk, index in oldest]
