@@ -105,6 +105,27 @@ NAMED_IN_ANOTHER_AREA = _(
 )
 
 
+def person_name(pk: int, given_names: str, family_names: str, anonymised_at) -> str:
+    if anonymised_at:
+        return gettext("Anonymised person %(number)s") % {"number": pk}
+    return f"{given_names} {family_names}"
+
+
+def person_label(
+    pk: int,
+    given_names: str,
+    family_names: str,
+    anonymised_at,
+    nationality,
+    date_of_birth: datetime.date | None,
+    estimated_age: int | None,
+) -> str:
+    """A person in the person pickers: name, nationality (its code, or a Country) and birth.
+    From the values themselves, so that a list of many reads them without making people."""
+    born = f"{date_of_birth:%d/%m/%Y}" if date_of_birth else f"~{estimated_age}"
+    return f"{person_name(pk, given_names, family_names, anonymised_at)} · {nationality} · {born}"
+
+
 def _labels_of_ticked(record: models.Model, names: list[str]) -> list[str]:
     """The names of the boolean fields that are true, as people read them."""
     return [
@@ -335,9 +356,7 @@ class Beneficiary(MadeOnce, Versioned):
         ]
 
     def __str__(self) -> str:
-        if self.anonymised_at:
-            return gettext("Anonymised person %(number)s") % {"number": self.pk}
-        return f"{self.given_names} {self.family_names}"
+        return person_name(self.pk, self.given_names, self.family_names, self.anonymised_at)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:beneficiary_detail", args=[self.pk])
@@ -360,9 +379,19 @@ class Beneficiary(MadeOnce, Versioned):
         if errors:
             raise ValidationError(errors)
 
+    # What a person's label in the person pickers is made of, in `person_label`'s order.
+    CHOICE_LABEL_FIELDS = (
+        "pk",
+        "given_names",
+        "family_names",
+        "anonymised_at",
+        "nationality",
+        "date_of_birth",
+        "estimated_age",
+    )
+
     def choice_label(self) -> str:
-        born = f"{self.date_of_birth:%d/%m/%Y}" if self.date_of_birth else f"~{self.estimated_age}"
-        return f"{self} · {self.nationality.code} · {born}"
+        return person_label(*(getattr(self, name) for name in self.CHOICE_LABEL_FIELDS))
 
     @property
     def vulnerabilities(self) -> list[str]:

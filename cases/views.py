@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from cases.forms import (
@@ -23,6 +24,7 @@ from cases.models import (
     LegalOrientationCase,
     PersonMerge,
     PossibleDuplicate,
+    person_label,
 )
 from cases.resources import AVRCaseResource, BeneficiaryResource, LegalCaseResource
 from iompanama import records
@@ -75,12 +77,20 @@ def people_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": results})
 
 
+@gzip_page  # no secret and nothing of the request in it: compressing it reveals nothing
 def people_offline(request: HttpRequest) -> JsonResponse:
-    """Every person of the user's sites, for the person picker without a connection; only for
-    those who enter cases, and scoped exactly as the search. The service worker keeps it a day."""
+    """Every person of the user's sites who may be named on a case (not a merged record), for
+    the person picker without a connection; only for those who enter cases. The service worker
+    keeps it a day: at a site of 60,000 people, 4.7 MB (0.5 MB compressed), made from the
+    labels' columns alone."""
     require_record_entry(request.user, LegalOrientationCase)
-    people = Beneficiary.objects.for_user(request.user).order_by("family_names", "given_names")
-    results = [{"value": person.pk, "text": person.choice_label()} for person in people]
+    people = (
+        Beneficiary.objects.for_user(request.user)
+        .current()
+        .order_by("sort_key", "pk")
+        .values_list(*Beneficiary.CHOICE_LABEL_FIELDS)
+    )
+    results = [{"value": person[0], "text": person_label(*person)} for person in people]
     response = JsonResponse({"results": results})
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,7 @@
 """What the offline app is served from: the manifest, the service worker, the people kept on the
 device and the pages kept for each user. The browser side is in tests/e2e/test_offline.py."""
 
+import gzip
 import json
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from PIL import Image
 
+from cases.models import Beneficiary
 from iompanama.offline import offline_config
 from tests.factories import make_beneficiary
 from tests.personas import PersonasTestCase
@@ -73,6 +75,38 @@ class OfflinePeopleTest(PersonasTestCase):
         response = self.client.get(reverse("cases:people_offline"))
         self.assertEqual([row["value"] for row in response.json()["results"]], [darien_person.pk])
         self.assertIn("no-store", response["Cache-Control"])
+
+    def test_a_merged_record_is_not_kept_as_it_cannot_be_named_on_a_case(self) -> None:
+        kept = make_beneficiary(self.darien, self.field_a, given_names="Yelitza")
+        merged = make_beneficiary(self.darien, self.field_a, given_names="Yelitsa")
+        Beneficiary.objects.filter(pk=merged.pk).update(merged_into=kept)
+        self.login(self.field_a)
+        response = self.client.get(reverse("cases:people_offline"))
+        self.assertEqual([row["value"] for row in response.json()["results"]], [kept.pk])
+
+    def test_each_person_is_kept_with_the_label_the_pickers_show(self) -> None:
+        make_beneficiary(self.darien, self.field_a, given_names="Yelitza")
+        make_beneficiary(
+            self.darien, self.field_a, date_of_birth=None, estimated_age=30, nationality="CO"
+        )
+        self.login(self.field_a)
+        response = self.client.get(reverse("cases:people_offline"))
+        self.assertEqual(
+            [row["text"] for row in response.json()["results"]],
+            [
+                "María José Pérez Gómez · CO · ~30",
+                "Yelitza Pérez Gómez · VE · 17/05/1990",
+            ],
+        )
+
+    def test_the_list_is_sent_compressed_to_a_phone_that_takes_it(self) -> None:
+        # Compressed past 200 bytes, as Django's gzip does: a few people.
+        people = [make_beneficiary(self.darien, self.field_a) for _ in range(5)]
+        self.login(self.field_a)
+        response = self.client.get(reverse("cases:people_offline"), HTTP_ACCEPT_ENCODING="gzip")
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        kept = json.loads(gzip.decompress(response.content))["results"]
+        self.assertEqual([row["value"] for row in kept], [person.pk for person in people])
 
     def test_people_who_enter_nothing_keep_no_page_and_no_list(self) -> None:
         config = offline_config(self.viewer)
