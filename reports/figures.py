@@ -274,6 +274,8 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
         latest_month=Max("month", filter=this_year),
         latest_publication=Max("publication_date", filter=this_year),
     )
+    if not sums["statistics"]:
+        return None
     monthly = {
         row["month"]: row["value"]
         for row in statistics.filter(this_year | last_year)
@@ -286,8 +288,6 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
         .annotate(value=Sum("crossed"))
         .order_by("-value", "nationality")
     )
-    if not sums["statistics"]:
-        return None
     crossed, before = sums["crossed"], sums["crossed_previous_year"]
     return {
         "crossed": crossed,
@@ -387,6 +387,8 @@ def latest_survey_month(period: Period, user: User | None = None) -> datetime.da
 
 def flow_survey(period: Period, user: User | None = None) -> dict | None:
     month = latest_survey_month(period, user)
+    if month is None:
+        return None
     rounds = approved(SurveyRound, user).filter(month=month)
     responses = SurveyResponse.objects.filter(round__in=rounds)
     answered = ~Q(regular_pathways_info="no_answer")

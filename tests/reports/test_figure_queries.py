@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports import figures
+from reports.figures import Period
 from tests.reports.dataset import Q3, DatasetTestCase
 
 
@@ -37,3 +38,12 @@ class FigureQueriesTest(DatasetTestCase):
         queries = self.queries(lambda: figures.medical_attention(Q3))
         tallies = [query for query in queries if "activities_medicalattentiontally" in query]
         self.assertEqual(len(tallies), 1, tallies)
+
+    def test_a_figure_without_records_stops_at_its_first_query(self):
+        # "No data" is known from the first query: the rest would read nothing to show.
+        before_any = Period.year(2000)
+        for figure in (figures.migration_flows, figures.flow_survey):
+            with self.subTest(figure.__name__):
+                queries = self.queries(lambda figure=figure: figure(before_any))
+                self.assertEqual(figure(before_any), None)
+                self.assertEqual(len(queries), 1, queries)
