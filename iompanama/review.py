@@ -39,8 +39,8 @@ def open_entries(
     """The person's entries not yet approved, by status (returned first), the `shown` most
     recently changed of each, and how many there are; and how many of each kind are approved
     (kind, link to them, count). Counts stop past COUNTED_UP_TO (see `capped_counts`): one
-    query for every count, and one per kind for the entries, each reading only the rows it
-    shows through the index on (author, status, updated_at)."""
+    query for every count. The entries shown are chosen by their keys in one query through
+    the index on (author, status, updated_at) (`first_keys`), then read whole (`read_whole`)."""
     by_status = {status: OpenEntries(status) for status in OPEN_STATUS_ORDER}
     models = reviewable_models().values()
     authored = [model.objects.for_user(user).authored_by(user) for model in models]
@@ -49,32 +49,60 @@ def open_entries(
         capped_counts([records.filter(status=status) for records in authored for status in counted])
     )
     approved = []
-    for model, records in zip(models, authored, strict=True):
+    for model in models:
         for status in OPEN_STATUS_ORDER:
             by_status[status].total += next(counts)
         link = f"{model.list_url()}?status={ReviewStatus.APPROVED}"
         approved.append((model._meta.verbose_name_plural, link, next(counts)))
-        first = newest_of_each(records, OPEN_STATUS_ORDER, shown)
-        for entry in first.with_last_return_reason().select_related("site"):
-            by_status[entry.status].entries.append(entry)
+    # One part per kind and status, the newest first across them all: the first `shown` of
+    # each status are those shown.
+    parts = [records.filter(status=status) for records in authored for status in OPEN_STATUS_ORDER]
+    kept = {status: 0 for status in OPEN_STATUS_ORDER}
+    chosen = []
+    for index, pk in first_keys(parts, "-updated_at", shown):
+        kind, status = divmod(index, len(OPEN_STATUS_ORDER))
+        if kept[OPEN_STATUS_ORDER[status]] < shown:
+            kept[OPEN_STATUS_ORDER[status]] += 1
+            chosen.append((kind, pk))
+    readable = [records.with_last_return_reason().select_related("site") for records in authored]
+    for entry in read_whole(readable, chosen):
+        by_status[entry.status].entries.append(entry)
     for group in by_status.values():
-        group.entries = sorted(group.entries, key=lambda e: e.updated_at, reverse=True)[:shown]
+        group.entries.sort(key=lambda entry: entry.updated_at, reverse=True)
     return list(by_status.values()), approved
 
 
-def newest_of_each(records: QuerySet, statuses: list[ReviewStatus], shown: int) -> QuerySet:
-    """The `shown` most recently changed of `records` in each of `statuses`, in one query that
-    reads only those through the index, however many there are. Each status's first few are an
-    IN of a LIMITed subquery, because SQLite refuses a LIMIT in the parts of a UNION."""
-    newest = [
-        records.model.objects.filter(
-            pk__in=records.filter(status=status).order_by("-updated_at").values("pk")[:shown]
-        )
+def first_keys(parts: list[QuerySet], order: str, limit: int) -> list[tuple[int, int]]:
+    """(index in `parts`, key) of each part's first `limit` rows by `order` (a field; "-" first
+    for the newest first), in that order across all the parts, in one query that reads keys
+    through the parts' indexes. The pages that show a few records of many kinds choose them so
+    and read whole only those (`read_whole`): reading each kind's first few whole and keeping a
+    few of them all built most records for nothing. Each part's first rows are an IN of a
+    LIMITed subquery, because SQLite refuses a LIMIT in the parts of a UNION."""
+    field = order.removeprefix("-")
+    keyed = [
+        part.model.objects.filter(pk__in=part.order_by(order, "pk").values("pk")[:limit])
+        .annotate(part=Value(index, output_field=IntegerField()))
         .order_by()
-        .values("pk")
-        for status in statuses
+        .values_list(field, "pk", "part")
+        for index, part in enumerate(parts)
     ]
-    return records.filter(pk__in=newest[0].union(*newest[1:], all=True))
+    if not keyed:
+        return []
+    key_order = "-pk" if order.startswith("-") else "pk"
+    rows = keyed[0].union(*keyed[1:], all=True).order_by(order, key_order)
+    return [(index, pk) for _value, pk, index in rows]
+
+
+def read_whole(querysets: list[QuerySet], keys: list[tuple[int, int]]) -> list:
+    """The records of `keys` ((index in `querysets`, key)), one query for each queryset that
+    has some."""
+    chosen: dict[int, list[int]] = {}
+    for index, pk in keys:
+        chosen.setdefault(index, []).append(pk)
+    return [
+        record for index, pks in chosen.items() for record in querysets[index].filter(pk__in=pks)
+    ]
 
 
 class QueueFilterForm(forms.Form):
@@ -123,37 +151,16 @@ class QueueFilterForm(forms.Form):
 def review_queue(user: User, form: QueueFilterForm | None = None, limit: int = QUEUE_PAGE):
     """What the person may review, oldest first across every kind of record: the first
     `limit` with what each one's line shows, and how many there are in all, counted up to
-    COUNTED_UP_TO. The first are chosen by their keys alone (`waiting_longest`), and only
-    those are read whole: one query per kind that has some among them."""
+    COUNTED_UP_TO. The first are chosen by their keys alone (`first_keys`), and only those are
+    read whole: one query per kind that has some among them."""
     filters = form.filters() if form else {}
     kind = form.cleaned_data.get("kind") if form and form.is_valid() else ""
     models = [model for label, model in reviewable_models().items() if kind in ("", label)]
     waiting = [model.objects.reviewable_by(user).filter(**filters) for model in models]
-    chosen: dict[int, list[int]] = {}
-    for index, pk in waiting_longest(waiting, limit):
-        chosen.setdefault(index, []).append(pk)
-    queue = []
-    for index, pks in chosen.items():
-        records = waiting[index].filter(pk__in=pks).select_related("site", "created_by")
-        queue += models[index].for_queue(records)
+    readable = [
+        model.for_queue(records.select_related("site", "created_by"))
+        for model, records in zip(models, waiting, strict=True)
+    ]
+    queue = read_whole(readable, first_keys(waiting, "submitted_at", limit)[:limit])
     queue.sort(key=lambda record: (record.submitted_at, record.pk))
     return queue, sum(capped_counts(waiting))
-
-
-def waiting_longest(waiting: list[QuerySet], limit: int) -> list[tuple[int, int]]:
-    """(index in `waiting`, key) of the `limit` records submitted longest ago across the
-    querysets of `waiting`, in one query over the queue indexes. Reading each kind's first
-    `limit` whole and keeping `limit` of them all built six records in seven for nothing."""
-    kinds = [
-        records.model.objects.filter(
-            pk__in=records.order_by("submitted_at", "pk").values("pk")[:limit]
-        )
-        .annotate(kind=Value(index, output_field=IntegerField()))
-        .order_by()
-        .values_list("submitted_at", "pk", "kind")
-        for index, records in enumerate(waiting)
-    ]
-    if not kinds:
-        return []
-    oldest = kinds[0].union(*kinds[1:], all=True).order_by("submitted_at", "pk")[:limit]
-    return [(index, pk) for _submitted, pk, index in oldest]

@@ -1,8 +1,13 @@
-"""Every page makes the same number of queries with 1, 50 and 500 records of each kind: home
+"""Every page makes the same number of queries with 2, 50 and 500 records of each kind: home
 pages for each role, the review queue, the case forms with a person field, the person search,
 every record list, every kind of record's page, the figures page and a drill-down. The records
 are bulk-inserted at one site by its field staff over the last two years (one in ten waiting
-for review, see `generate_records`), so that each size has every kind in every page."""
+for review, see `generate_records`), so that each size has every kind in every page.
+
+The home pages and the queue show a few records of many kinds, chosen by their keys, and read
+whole only the kinds among them (`review.read_whole`): one query per kind present, which
+depends on which records are newest or oldest, not on how many there are. Their count may
+vary by up to the number of kinds, never more."""
 
 import datetime
 
@@ -21,6 +26,7 @@ from tests.personas import PersonasTestCase
 
 # Records of each kind; two is the fewest that fill every page: one approved, one waiting.
 SIZES = [2, 50, 500]
+CHOSEN_BY_KEYS = {"field staff home", "supervisor home", "administrator home", "review queue"}
 
 
 class FlatPagesTest(PersonasTestCase):
@@ -81,9 +87,11 @@ class FlatPagesTest(PersonasTestCase):
             generate(size - made, seed=size, sites=[self.office], progress=lambda _line: None)
             made = size
             counts.append(self.queries())
-        self.maxDiff = None
-        for more in counts[1:]:
-            self.assertEqual(more, counts[0])
+        kinds = len(reviewable_models())
+        for page in counts[0]:
+            by_size = [size_counts[page] for size_counts in counts]
+            spread = kinds if page in CHOSEN_BY_KEYS else 0
+            self.assertLessEqual(max(by_size) - min(by_size), spread, (page, by_size))
 
 
 def first(model, user: User):
