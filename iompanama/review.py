@@ -44,25 +44,30 @@ def open_entries(
     by_status = {status: OpenEntries(status) for status in OPEN_STATUS_ORDER}
     models = reviewable_models().values()
     authored = [model.objects.for_user(user).authored_by(user) for model in models]
+    # Each kind's records of each open status, then its approved ones.
     counted = [*OPEN_STATUS_ORDER, ReviewStatus.APPROVED]
-    counts = iter(
-        capped_counts([records.filter(status=status) for records in authored for status in counted])
-    )
+    parts = [records.filter(status=status) for records in authored for status in counted]
+    counts = iter(capped_counts(parts))
     approved = []
     for model in models:
         for status in OPEN_STATUS_ORDER:
             by_status[status].total += next(counts)
         link = f"{model.list_url()}?status={ReviewStatus.APPROVED}"
         approved.append((model._meta.verbose_name_plural, link, next(counts)))
-    # One part per kind and status, the newest first across them all: the first `shown` of
-    # each status are those shown.
-    parts = [records.filter(status=status) for records in authored for status in OPEN_STATUS_ORDER]
-    kept = {status: 0 for status in OPEN_STATUS_ORDER}
+    # The newest first across every kind and open status: the first `shown` of each status
+    # are those shown.
+    open_parts = [
+        part
+        for index, part in enumerate(parts)
+        if counted[index % len(counted)] != ReviewStatus.APPROVED
+    ]
+    kept = dict.fromkeys(OPEN_STATUS_ORDER, 0)
     chosen = []
-    for index, pk in first_keys(parts, "-updated_at", shown):
-        kind, status = divmod(index, len(OPEN_STATUS_ORDER))
-        if kept[OPEN_STATUS_ORDER[status]] < shown:
-            kept[OPEN_STATUS_ORDER[status]] += 1
+    for index, pk in first_keys(open_parts, "-updated_at", shown):
+        kind, position = divmod(index, len(OPEN_STATUS_ORDER))
+        status = OPEN_STATUS_ORDER[position]
+        if kept[status] < shown:
+            kept[status] += 1
             chosen.append((kind, pk))
     readable = [records.with_last_return_reason().select_related("site") for records in authored]
     for entry in read_whole(readable, chosen):
@@ -80,8 +85,9 @@ def first_keys(parts: list[QuerySet], order: str, limit: int) -> list[tuple[int,
     few of them all built most records for nothing. Each part's first rows are an IN of a
     LIMITed subquery, because SQLite refuses a LIMIT in the parts of a UNION."""
     field = order.removeprefix("-")
+    key_order = "-pk" if order.startswith("-") else "pk"  # ties broken alike in each part
     keyed = [
-        part.model.objects.filter(pk__in=part.order_by(order, "pk").values("pk")[:limit])
+        part.model.objects.filter(pk__in=part.order_by(order, key_order).values("pk")[:limit])
         .annotate(part=Value(index, output_field=IntegerField()))
         .order_by()
         .values_list(field, "pk", "part")
@@ -89,7 +95,6 @@ def first_keys(parts: list[QuerySet], order: str, limit: int) -> list[tuple[int,
     ]
     if not keyed:
         return []
-    key_order = "-pk" if order.startswith("-") else "pk"
     rows = keyed[0].union(*keyed[1:], all=True).order_by(order, key_order)
     return [(index, pk) for _value, pk, index in rows]
 
