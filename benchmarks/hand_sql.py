@@ -79,20 +79,12 @@ WHERE {APPROVED} AND r.orientation_date BETWEEN %(start)s AND %(end)s
 THIS_YEAR = "r.month BETWEEN %(start)s AND %(end)s"
 LAST_YEAR = "r.month BETWEEN %(previous_start)s AND %(previous_end)s"
 FLOWS = [
+    # A row a month of both years; the period's sums are those of its months.
     f"""
-SELECT COUNT(*) FILTER (WHERE {THIS_YEAR}),
-       COUNT(*) FILTER (WHERE {THIS_YEAR} AND r.women IS NOT NULL),
-       SUM(r.crossed_total) FILTER (WHERE {THIS_YEAR}),
-       SUM(r.crossed_total) FILTER (WHERE {LAST_YEAR}),
-       SUM(r.adults) FILTER (WHERE {THIS_YEAR}), SUM(r.minors) FILTER (WHERE {THIS_YEAR}),
-       SUM(r.women) FILTER (WHERE {THIS_YEAR}), SUM(r.men) FILTER (WHERE {THIS_YEAR}),
-       MAX(r.month) FILTER (WHERE {THIS_YEAR}),
-       MAX(r.publication_date) FILTER (WHERE {THIS_YEAR})
+SELECT r.month, COUNT(*), COUNT(r.women), SUM(r.crossed_total), SUM(r.adults), SUM(r.minors),
+       SUM(r.women), SUM(r.men), MAX(r.publication_date)
 FROM activities_migrationflowstatistic r WHERE {APPROVED} AND ({THIS_YEAR} OR {LAST_YEAR})
-""",
-    f"""
-SELECT r.month, SUM(r.crossed_total) FROM activities_migrationflowstatistic r
-WHERE {APPROVED} AND ({THIS_YEAR} OR {LAST_YEAR}) GROUP BY r.month
+GROUP BY r.month ORDER BY r.month
 """,
     f"""
 SELECT n.nationality, SUM(n.crossed) FROM activities_migrationflowstatistic r
