@@ -148,10 +148,12 @@ def measure(username: str, url: str) -> tuple[int, float]:
 def compare_figures() -> None:
     """Each figure of the staff page (of the supervisor's sites) against the same figure by
     hand-written SQL (benchmarks/hand_sql.py), best of five, for a quarter and for a year so
-    far; then the whole factsheet for the public (every site)."""
+    far; then the whole factsheet for the public (every site), and the first figures of a
+    process, which compile their queries (reports/prepared.py)."""
     from hand_sql import SECTIONS
 
     from iompanama.models import User
+    from reports import prepared
     from reports.figures import Period, factsheet
     from reports.sections import SECTIONS as FIGURES
 
@@ -191,6 +193,11 @@ def compare_figures() -> None:
     for label, period in periods.items():
         whole = best(lambda period=period: factsheet(period))
         print(f"public factsheet's figures for a {label}: {whole * 1000:.0f} ms")
+    # The first figures of a process (or of a new set of sites) compile their queries.
+    prepared.forget()
+    started = time.perf_counter()
+    factsheet(periods["quarter"], user)
+    print(f"first figures of a process, compiling: {(time.perf_counter() - started) * 1000:.0f} ms")
 
 
 def run_sql(statements: list[str], params: dict) -> None:

@@ -383,15 +383,22 @@ class SiteScopedQuerySet(models.QuerySet):
 
     def for_user(self, user: User) -> "SiteScopedQuerySet":
         """The one place that decides which rows a person may see: those of their sites."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_administrator:
+        sites = sites_seen(user)
+        if sites is None:
             return self
-        if user.works_at_sites:
-            # Their sites' keys as values, not a subquery: knowing them, PostgreSQL reads the
-            # figures' covering indexes rather than every row of the site through its index.
-            return self.filter(site__in=sorted(user.site_ids))
-        return self.none()
+        # Their sites' keys as values, not a subquery: knowing them, PostgreSQL reads the
+        # figures' covering indexes rather than every row of the site through its index.
+        return self.filter(site__in=sites) if sites else self.none()
+
+
+def sites_seen(user: User) -> tuple[int, ...] | None:
+    """The keys of the sites whose rows `user` sees (`for_user`), or None for every site: also
+    what a query scoped to them may be kept by (reports.prepared)."""
+    if not user.is_authenticated:
+        return ()
+    if user.is_administrator:
+        return None
+    return tuple(sorted(user.site_ids)) if user.works_at_sites else ()
 
 
 class ReviewableQuerySet(SiteScopedQuerySet):

@@ -5,6 +5,8 @@ reference entries in both languages) computed by the database with aggregate que
 approved records only. `factsheet(period)` gathers them in the order of the reference factsheet:
 the staff page, the published versions, the exports and the tests all read this one structure.
 Lists of groups are `[{"code": ..., "value": ...}]`, largest first where they are rankings.
+Each query is written once, in a function of the user whose dates are parameters (START, END),
+and run through `reports.prepared`: Django builds and compiles it once per set of sites.
 
 Missing is not zero: a section with no approved record behind it in the period is None ("no
 data for this period"), and a breakdown some records did not give is None ("not recorded").
@@ -36,7 +38,9 @@ from activities.models import (
 )
 from cases.models import AVRCase, AVRFamilyMember, LegalOrientationCase
 from iompanama.models import Province, User
+from reports import prepared
 from reports.models import AreaOfWork, MissionProfile
+from reports.prepared import END, MONTH, PREVIOUS_END, PREVIOUS_START, START, whole
 
 
 @dataclass(frozen=True)
@@ -126,20 +130,24 @@ def approved(model, user: User | None):
     return records.approved()
 
 
+def _dates(period: Period) -> dict:
+    """What the queries' START and END stand for."""
+    return {"start": period.start, "end": period.end}
+
+
 def _groups(rows, code: str, value: str = "value") -> list[dict]:
     return [{"code": str(row[code]), "value": row[value] or 0} for row in rows]
 
 
 # "migrants who received legal orientation and advice, by topic":
 # distinct beneficiaries with a counselling session in P.
-def legal_orientation(period: Period, user: User | None = None) -> dict | None:
+def _people_counselled(user: User | None):
     # From the cases (scoped to the user's sites) joined once to the period's sessions: the
     # query a person would write by hand, each table read from its index alone.
-    sessions = approved(LegalOrientationCase, user).filter(
-        sessions__date__range=(period.start, period.end)
-    )
+    cases = approved(LegalOrientationCase, user).filter(sessions__date__range=(START, END))
     person = "beneficiary"
-    counts = sessions.aggregate(
+    return whole(
+        cases,
         people=Count(person, distinct=True),
         **{
             f"topic_{topic}": Count(
@@ -152,6 +160,10 @@ def legal_orientation(period: Period, user: User | None = None) -> dict | None:
             for sex in ("female", "male", "other")
         },
     )
+
+
+def legal_orientation(period: Period, user: User | None = None) -> dict | None:
+    counts = prepared.one(_people_counselled, user, **_dates(period))
     if not counts["people"]:
         return None
     return {
@@ -175,14 +187,14 @@ AUDIENCES = {
 }
 
 
-def workshops(period: Period, audience: str, user: User | None = None) -> dict | None:
-    sessions = (
-        approved(TrainingSession, user)
-        .in_period(period.start, period.end)
-        .filter(AUDIENCES[audience])
-    )
+def _sessions(user: User | None, audience: str):
+    return approved(TrainingSession, user).in_period(START, END).filter(AUDIENCES[audience])
+
+
+def _workshop_sums(user: User | None, audience: str):
     (other_audience,) = AUDIENCES.keys() - {audience}  # the sessions shared with it
-    sums = sessions.aggregate(
+    return whole(
+        _sessions(user, audience),
         sessions=Count("pk"),
         shared_sessions=Count("pk", filter=AUDIENCES[other_audience]),
         # Age groups are optional on a session: summed only when every session gave them.
@@ -193,16 +205,25 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
         children_adolescents=Coalesce(Sum("children_adolescents"), 0),
         adults=Coalesce(Sum("adults"), 0),
     )
+
+
+def _workshop_topics(user: User | None, audience: str):
     # Each topic once: its first session of the period, if any. A scalar subquery with LIMIT
     # 1 stops there; PostgreSQL would turn EXISTS (or a DISTINCT) into a join over all the
     # period's sessions and their topics, ~100 times slower for a year of a million records.
+    sessions = _sessions(user, audience)
     first_session = sessions.filter(topics=OuterRef("pk")).order_by().values("pk")[:1]
-    topics = (
+    return (
         TrainingTopic.objects.alias(first_session=Subquery(first_session))
         .filter(first_session__isnull=False)
         .order_by("code")
         .values("code", "name_es", "name_en")
     )
+
+
+def workshops(period: Period, audience: str, user: User | None = None) -> dict | None:
+    dates = _dates(period)
+    sums = prepared.one(_workshop_sums, user, audience, **dates)
     if not sums["sessions"]:
         return None
     by_sex = {sex: sums[sex] for sex in ("female", "male", "other")}
@@ -213,7 +234,7 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
         "shared_sessions": sums["shared_sessions"],
         "by_sex": by_sex,
         "by_age": by_age if sums["sessions_with_ages"] == sums["sessions"] else None,
-        "topics": list(topics),
+        "topics": prepared.rows(_workshop_topics, user, audience, **dates),
     }
 
 
@@ -221,27 +242,37 @@ def workshops(period: Period, audience: str, user: User | None = None) -> dict |
 # departure date is in P. "people guided on the process": people whose orientation date is in
 # P and who had not departed by the end of P. "main nationalities of returnees": returnees in
 # P by nationality, largest first (the small ones become "other" in public: see disclosure).
-def avr(period: Period, user: User | None = None) -> dict | None:
-    cases = approved(AVRCase, user)
-    departed = cases.filter(departure_date__range=(period.start, period.end))
-    principals = departed.values("counted_nationality").annotate(value=Count("pk"))
-    family = (
-        AVRFamilyMember.objects.filter(case__in=departed)
+def _departed(user: User | None):
+    return approved(AVRCase, user).filter(departure_date__range=(START, END))
+
+
+def _principals_returned(user: User | None):
+    return _departed(user).values("counted_nationality").annotate(value=Count("pk"))
+
+
+def _family_returned(user: User | None):
+    return (
+        AVRFamilyMember.objects.filter(case__in=_departed(user))
         .values("counted_nationality")
         .annotate(value=Count("pk"))
     )
+
+
+def _guided(user: User | None):
+    cases = approved(AVRCase, user).filter(orientation_date__range=(START, END))
+    not_departed = cases.filter(Q(departure_date__isnull=True) | Q(departure_date__gt=END))
+    return whole(not_departed, principals=Count("pk", distinct=True), family=Count("family"))
+
+
+def avr(period: Period, user: User | None = None) -> dict | None:
+    dates = _dates(period)
     by_nationality: dict[str, int] = {}
-    for code, value in [
-        *((row["counted_nationality"], row["value"]) for row in principals),
-        *((row["counted_nationality"], row["value"]) for row in family),
-    ]:
+    for returned in (_principals_returned, _family_returned):
         # At most one row per nationality from each query: a merge of two small tables.
-        by_nationality[code] = by_nationality.get(code, 0) + value
-    guided = (
-        cases.filter(orientation_date__range=(period.start, period.end))
-        .filter(Q(departure_date__isnull=True) | Q(departure_date__gt=period.end))
-        .aggregate(principals=Count("pk", distinct=True), family=Count("family"))
-    )
+        for row in prepared.rows(returned, user, **dates):
+            code = row["counted_nationality"]
+            by_nationality[code] = by_nationality.get(code, 0) + row["value"]
+    guided = prepared.one(_guided, user, **dates)
     if not by_nationality and not guided["principals"]:
         return None
     ranking = sorted(by_nationality.items(), key=lambda item: (-item[1], item[0]))
@@ -257,15 +288,14 @@ def avr(period: Period, user: User | None = None) -> dict | None:
 # "the split shown as percentages": the adults/minors (or sex) disaggregation of the same statistic.
 # The nationalities of those who crossed: the statistics' lines by nationality, largest first
 # (the SNM does not publish them every month: they count only the months that have them).
-def migration_flows(period: Period, user: User | None = None) -> dict | None:
-    earlier = period.previous_year()
-    statistics = approved(MigrationFlowStatistic, user)
-    this_year = Q(month__range=(period.start, period.end))
+def _flows_by_month(user: User | None):
     # One query, a row a month of both years: the period's sums are those of its months, added
     # here (a row a month), where ten filtered sums and a second query for the months cost
     # Django more to build than the database takes to run them.
-    months = list(
-        statistics.filter(this_year | Q(month__range=(earlier.start, earlier.end)))
+    both_years = Q(month__range=(START, END)) | Q(month__range=(PREVIOUS_START, PREVIOUS_END))
+    return (
+        approved(MigrationFlowStatistic, user)
+        .filter(both_years)
         .values("month")
         .annotate(
             statistics=Count("pk"),
@@ -280,6 +310,24 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
         )
         .order_by("month")
     )
+
+
+def _flows_by_nationality(user: User | None):
+    statistics = approved(MigrationFlowStatistic, user).filter(month__range=(START, END))
+    return (
+        FlowByNationality.objects.filter(statistic__in=statistics)
+        .values("nationality")
+        .annotate(value=Sum("crossed"))
+        .order_by("-value", "nationality")
+    )
+
+
+def migration_flows(period: Period, user: User | None = None) -> dict | None:
+    earlier = period.previous_year()
+    dates = _dates(period)
+    months = prepared.rows(
+        _flows_by_month, user, previous_start=earlier.start, previous_end=earlier.end, **dates
+    )
     current = [row for row in months if period.start <= row["month"] <= period.end]
     if not current:
         return None
@@ -288,12 +336,7 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
         for name in ("statistics", "with_sex", "crossed", "adults", "minors", "women", "men")
     }
     monthly = {row["month"]: row["crossed"] for row in months}
-    by_nationality = (
-        FlowByNationality.objects.filter(statistic__in=statistics.filter(this_year))
-        .values("nationality")
-        .annotate(value=Sum("crossed"))
-        .order_by("-value", "nationality")
-    )
+    by_nationality = prepared.rows(_flows_by_nationality, user, **dates)
     crossed = sums["crossed"]
     before = sum(row["crossed"] for row in months if earlier.start <= row["month"] <= earlier.end)
     latest_publication = max(row["latest_publication"] for row in current)
@@ -324,46 +367,62 @@ def migration_flows(period: Period, user: User | None = None) -> dict | None:
 
 
 # "quantity by item category": sum of item quantities of donations delivered in P.
-def donations(period: Period, user: User | None = None) -> dict | None:
-    delivered = approved(Donation, user).in_period(period.start, period.end)
+def _donated(user: User | None):
+    delivered = approved(Donation, user).in_period(START, END)
     # Summed by the category's key, its names read after: grouped by the names, the join to
     # the categories would be made for every item rather than for each category.
-    sums = dict(
+    return (
         DonationItem.objects.filter(donation__in=delivered)
-        .values_list("category")
+        .values("category")
         .annotate(value=Sum("quantity"))
         .order_by()
     )
+
+
+def _item_categories(_user: User | None):
+    """Reference data, the same for everyone: a handful of rows."""
+    return ItemCategory.objects.order_by("code").values("pk", "code", "name_es", "name_en")
+
+
+def donations(period: Period, user: User | None = None) -> dict | None:
+    rows = prepared.rows(_donated, user, **_dates(period))
+    sums = {row["category"]: row["value"] for row in rows}
     if not sums:
         return None
-    categories = ItemCategory.objects.filter(pk__in=sums).order_by("code")
-    rows = sorted(categories, key=lambda category: -sums[category.pk])  # stable: by code
+    categories = [row for row in prepared.rows(_item_categories, None) if row["pk"] in sums]
+    ranked = sorted(categories, key=lambda category: -sums[category["pk"]])  # stable: by code
     return {
         "by_category": [
             {
-                "code": category.code,
-                "name_es": category.name_es,
-                "name_en": category.name_en,
-                "value": sums[category.pk],
+                "code": category["code"],
+                "name_es": category["name_es"],
+                "name_en": category["name_en"],
+                "value": sums[category["pk"]],
             }
-            for category in rows
+            for category in ranked
         ]
     }
 
 
 # "migrants in transit attended at ETRMs, by province": sum of tallies in P.
-def medical_attention(period: Period, user: User | None = None) -> dict | None:
-    tallies = approved(MedicalAttentionTally, user).in_period(period.start, period.end)
+GROUP_NAMES = ["women_adults", "men_adults", "girls", "boys"]
+
+
+def _attended_by_province(user: User | None):
+    tallies = approved(MedicalAttentionTally, user).in_period(START, END)
     # One pass: each province's sums by group; the whole is the sum of the provinces' rows.
-    group_names = ["women_adults", "men_adults", "girls", "boys"]
-    by_province = list(
+    return (
         tallies.values("site__province__code", "site__province__name")
-        .annotate(value=Sum("total_attended"), **{name: Sum(name) for name in group_names})
+        .annotate(value=Sum("total_attended"), **{name: Sum(name) for name in GROUP_NAMES})
         .order_by("site__province__code")
     )
+
+
+def medical_attention(period: Period, user: User | None = None) -> dict | None:
+    by_province = prepared.rows(_attended_by_province, user, **_dates(period))
     if not by_province:
         return None
-    groups = {name: sum(row[name] for row in by_province) for name in group_names}
+    groups = {name: sum(row[name] for row in by_province) for name in GROUP_NAMES}
     return {
         "attended": sum(groups.values()),
         "by_province": [
@@ -384,24 +443,31 @@ def medical_attention(period: Period, user: User | None = None) -> dict | None:
 # or before the end of P (its month's rounds, one a site), which the factsheet names with its
 # month: surveys are not run every month, and the reference's August-September factsheet
 # reports "the July Flow Monitoring Survey".
-def latest_survey_month(period: Period, user: User | None = None) -> datetime.date | None:
+def _latest_survey_month(user: User | None):
     # The newest first, one row: read backwards along the index, where MAX() over the
     # user's sites would read every round.
-    rounds = approved(SurveyRound, user).filter(month__lte=period.end)
-    return rounds.order_by("-month").values_list("month", flat=True).first()
+    rounds = approved(SurveyRound, user).filter(month__lte=END)
+    return rounds.order_by("-month").values("month")[:1]
 
 
-def flow_survey(period: Period, user: User | None = None) -> dict | None:
-    month = latest_survey_month(period, user)
-    if month is None:
-        return None
-    rounds = approved(SurveyRound, user).filter(month=month)
-    responses = SurveyResponse.objects.filter(round__in=rounds)
+def latest_survey_month(period: Period, user: User | None = None) -> datetime.date | None:
+    latest = prepared.rows(_latest_survey_month, user, **_dates(period))
+    return latest[0]["month"] if latest else None
+
+
+def _rounds(user: User | None):
+    # The month given as a value, not a subquery: the planner then knows how many rounds it has.
+    return approved(SurveyRound, user).filter(month=MONTH)
+
+
+def _survey_answers(user: User | None):
+    responses = SurveyResponse.objects.filter(round__in=_rounds(user))
     answered = ~Q(regular_pathways_info="no_answer")
     answered_dangers = ~Q(dangers_info="no_answer")
     # One pass over the month's answers: the shares and a count for each reason, first and
     # second, rather than a scan for the shares and one for each ranking.
-    counts = responses.aggregate(
+    return whole(
+        responses,
         respondents=Count("pk"),
         family_friends=Count("pk", filter=Q(main_source="family_friends")),
         pathways_answered=Count("pk", filter=answered),
@@ -414,14 +480,26 @@ def flow_survey(period: Period, user: User | None = None) -> dict | None:
             for reason in SurveyResponse.Reason.values
         },
     )
-    reasons, second = _ranking(counts, "first"), _ranking(counts, "second")
-    if not counts["respondents"]:
-        return None
-    provinces = (
+
+
+def _survey_provinces(user: User | None):
+    rounds = _rounds(user)
+    return (
         Province.objects.filter(Exists(rounds.filter(provinces=OuterRef("pk"))))
         .order_by("code")
         .values("code", "name")
     )
+
+
+def flow_survey(period: Period, user: User | None = None) -> dict | None:
+    month = latest_survey_month(period, user)
+    if month is None:
+        return None
+    counts = prepared.one(_survey_answers, user, month=month)
+    reasons, second = _ranking(counts, "first"), _ranking(counts, "second")
+    if not counts["respondents"]:
+        return None
+    provinces = prepared.rows(_survey_provinces, user, month=month)
     return {
         "round_month": f"{month:%Y-%m}",
         **counts,
@@ -450,15 +528,19 @@ def _ranking(counts: dict, rank: str) -> list[dict]:
 # "people reached through digital media": sum of reach records in P through digital media
 # (social networks, messaging, the web: CommunicationReach.DIGITAL_MEDIA); radio and other
 # channels are not counted, as in the reference.
-def communications(period: Period, user: User | None = None) -> dict | None:
-    by_channel = (
+def _reached_by_channel(user: User | None):
+    return (
         approved(CommunicationReach, user)
-        .in_period(period.start, period.end)
+        .in_period(START, END)
         .digital()
         .values("channel")
         .annotate(value=Sum("people_reached"))
         .order_by("-value", "channel")
     )
+
+
+def communications(period: Period, user: User | None = None) -> dict | None:
+    by_channel = prepared.rows(_reached_by_channel, user, **_dates(period))
     groups = _groups(by_channel, "channel")
     if not groups:
         return None
@@ -468,15 +550,21 @@ def communications(period: Period, user: User | None = None) -> dict | None:
 # "direct and general donors": donors of the period's donations and projects, as admins list
 # them. A direct donor finances a project: listed when it funded a donation of the period. A
 # general donor finances IOM as a whole, so every period owes it thanks: always listed.
-def donors(period: Period, user: User | None = None) -> list[dict]:
-    delivered = approved(Donation, user).in_period(period.start, period.end)
-    return [
-        {"name_es": row["name"], "name_en": row["name_en"], "kind": row["kind"]}
-        for row in Donor.objects.filter(
+def _donors(user: User | None):
+    delivered = approved(Donation, user).in_period(START, END)
+    return (
+        Donor.objects.filter(
             Exists(delivered.filter(donor=OuterRef("pk"))) | Q(kind=Donor.Kind.GENERAL)
         )
         .order_by("kind", "name")
         .values("name", "name_en", "kind")
+    )
+
+
+def donors(period: Period, user: User | None = None) -> list[dict]:
+    return [
+        {"name_es": row["name"], "name_en": row["name_en"], "kind": row["kind"]}
+        for row in prepared.rows(_donors, user, **_dates(period))
     ]
 
 
