@@ -149,11 +149,11 @@ def compare_figures() -> None:
     """Each figure of the staff page (of the supervisor's sites) against the same figure by
     hand-written SQL (benchmarks/hand_sql.py), best of five, for a quarter and for a year so
     far; then the whole factsheet for the public (every site), and the first figures of a
-    process, which compile their queries (reports/prepared.py)."""
+    process, which compile their queries (iompanama/prepared.py)."""
     from hand_sql import SECTIONS
 
+    from iompanama import prepared
     from iompanama.models import User
-    from reports import prepared
     from reports.figures import Period, factsheet
     from reports.sections import SECTIONS as FIGURES
 

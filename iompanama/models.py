@@ -393,7 +393,7 @@ class SiteScopedQuerySet(models.QuerySet):
 
 def sites_seen(user: User) -> tuple[int, ...] | None:
     """The keys of the sites whose rows `user` sees (`for_user`), or None for every site: also
-    what a query scoped to them may be kept by (reports.prepared)."""
+    what a query scoped to them may be kept by (iompanama.prepared)."""
     if not user.is_authenticated:
         return ()
     if user.is_administrator:

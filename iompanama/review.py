@@ -2,15 +2,17 @@
 every kind of record, with a fixed number of queries per kind whatever the number of rows."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import IntegerField, QuerySet, Value
+from django.db.models import DateTimeField, IntegerField, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from iompanama import prepared
 from iompanama.access import reviewable_models
-from iompanama.db import capped_counts
+from iompanama.db import CappedCounts, Parameter
 from iompanama.forms import sites_for
 from iompanama.models import ReviewStatus, User
 
@@ -38,38 +40,32 @@ def open_entries(
 ) -> tuple[list[OpenEntries], list[tuple[str, str, int]]]:
     """The person's entries not yet approved, by status (returned first), the `shown` most
     recently changed of each, and how many there are; and how many of each kind are approved
-    (kind, link to them, count). Counts stop past COUNTED_UP_TO (see `capped_counts`): one
+    (kind, link to them, count). Counts stop past COUNTED_UP_TO (see `CappedCounts`): one
     query for every count. The entries shown are chosen by their keys in one query through
-    the index on (author, status, updated_at) (`first_keys`), then read whole (`read_whole`)."""
+    the index on (author, status, updated_at) (`first_keys`), then read whole (`read_whole`).
+    Both queries are compiled once per person (`prepared`): they are the same at every visit."""
     by_status = {status: OpenEntries(status) for status in OPEN_STATUS_ORDER}
-    models = reviewable_models().values()
-    authored = [model.objects.for_user(user).authored_by(user) for model in models]
-    # Each kind's records of each open status, then its approved ones.
-    counted = [*OPEN_STATUS_ORDER, ReviewStatus.APPROVED]
-    parts = [records.filter(status=status) for records in authored for status in counted]
-    counts = iter(capped_counts(parts))
+    models = list(reviewable_models().values())
+    counts = iter(prepared.counts(_entry_counts, user, user.pk))
     approved = []
     for model in models:
         for status in OPEN_STATUS_ORDER:
             by_status[status].total += next(counts)
         link = f"{model.list_url()}?status={ReviewStatus.APPROVED}"
         approved.append((model._meta.verbose_name_plural, link, next(counts)))
-    # The newest first across every kind and open status: the first `shown` of each status
-    # are those shown.
-    open_parts = [
-        part
-        for index, part in enumerate(parts)
-        if counted[index % len(counted)] != ReviewStatus.APPROVED
-    ]
     kept = dict.fromkeys(OPEN_STATUS_ORDER, 0)
     chosen = []
-    for index, pk in first_keys(open_parts, "-updated_at", shown):
-        kind, position = divmod(index, len(OPEN_STATUS_ORDER))
+    for row in prepared.rows(_newest_entries, user, user.pk, shown):
+        kind, position = divmod(row["part"], len(OPEN_STATUS_ORDER))
         status = OPEN_STATUS_ORDER[position]
         if kept[status] < shown:
             kept[status] += 1
-            chosen.append((kind, pk))
-    readable = [records.with_last_return_reason().select_related("site") for records in authored]
+            chosen.append((kind, row["pk"]))
+
+    def readable(kind: int) -> QuerySet:
+        records = models[kind].objects.for_user(user).authored_by(user)
+        return records.with_last_return_reason().select_related("site")
+
     for entry in read_whole(readable, chosen):
         by_status[entry.status].entries.append(entry)
     for group in by_status.values():
@@ -77,13 +73,50 @@ def open_entries(
     return list(by_status.values()), approved
 
 
+# Each kind's records of each open status, then its approved ones: what the home page counts.
+COUNTED = [*OPEN_STATUS_ORDER, ReviewStatus.APPROVED]
+
+
+def _entries(user: User, author: int) -> list[QuerySet]:
+    """The records `author` entered of each kind and counted status, of the sites `user` sees."""
+    return [
+        model.objects.for_user(user).filter(created_by=author, status=status)
+        for model in reviewable_models().values()
+        for status in COUNTED
+    ]
+
+
+def _entry_counts(user: User, author: int) -> CappedCounts:
+    return CappedCounts(_entries(user, author))
+
+
+def _newest_entries(user: User, author: int, shown: int) -> QuerySet:
+    """The newest first across every kind and open status: the first `shown` of each status
+    are those shown."""
+    parts = _entries(user, author)
+    opened = [
+        part
+        for index, part in enumerate(parts)
+        if COUNTED[index % len(COUNTED)] != ReviewStatus.APPROVED
+    ]
+    return first_keys_query(opened, "-updated_at", shown)
+
+
 def first_keys(parts: list[QuerySet], order: str, limit: int) -> list[tuple[int, int]]:
     """(index in `parts`, key) of each part's first `limit` rows by `order` (a field; "-" first
     for the newest first), in that order across all the parts, in one query that reads keys
-    through the parts' indexes. The pages that show a few records of many kinds choose them so
-    and read whole only those (`read_whole`): reading each kind's first few whole and keeping a
-    few of them all built most records for nothing. Each part's first rows are an IN of a
-    LIMITed subquery, because SQLite refuses a LIMIT in the parts of a UNION."""
+    through the parts' indexes (`first_keys_query`)."""
+    if not parts:
+        return []
+    return [(row[2], row[1]) for row in first_keys_query(parts, order, limit)]
+
+
+def first_keys_query(parts: list[QuerySet], order: str, limit: int) -> QuerySet:
+    """Rows of (`order`'s field, key, index in `parts`) of `first_keys`. The pages that show a
+    few records of many kinds choose them so and read whole only those (`read_whole`): reading
+    each kind's first few whole and keeping a few of them all built most records for nothing.
+    Each part's first rows are an IN of a LIMITed subquery, because SQLite refuses a LIMIT in
+    the parts of a UNION."""
     field = order.removeprefix("-")
     key_order = "-pk" if order.startswith("-") else "pk"  # ties broken alike in each part
     keyed = [
@@ -93,20 +126,18 @@ def first_keys(parts: list[QuerySet], order: str, limit: int) -> list[tuple[int,
         .values_list(field, "pk", "part")
         for index, part in enumerate(parts)
     ]
-    if not keyed:
-        return []
-    rows = keyed[0].union(*keyed[1:], all=True).order_by(order, key_order)
-    return [(index, pk) for _value, pk, index in rows]
+    return keyed[0].union(*keyed[1:], all=True).order_by(order, key_order)
 
 
-def read_whole(querysets: list[QuerySet], keys: list[tuple[int, int]]) -> list:
-    """The records of `keys` ((index in `querysets`, key)), one query for each queryset that
-    has some."""
+def read_whole(readable: Callable[[int], QuerySet], keys: list[tuple[int, int]]) -> list:
+    """The records of `keys` ((index of a part, key)), one query for each part that has some,
+    from `readable(index)`: built only for those, as building a queryset for every kind cost
+    more than reading the few among the records shown."""
     chosen: dict[int, list[int]] = {}
     for index, pk in keys:
         chosen.setdefault(index, []).append(pk)
     return [
-        record for index, pks in chosen.items() for record in querysets[index].filter(pk__in=pks)
+        record for index, pks in chosen.items() for record in readable(index).filter(pk__in=pks)
     ]
 
 
@@ -142,30 +173,74 @@ class QueueFilterForm(forms.Form):
             authors = authors.filter(sites__in=user.site_ids).distinct()
         self.fields["author"].queryset = authors
 
-    def filters(self) -> dict:
+    def filters(self) -> "QueueFilters":
         if not self.is_valid():
-            return {}
+            return QueueFilters()
         data = self.cleaned_data
-        lookups = {"site": data["site"], "created_by": data["author"]}
-        if data["waiting"]:
-            waited = timezone.now() - datetime.timedelta(days=data["waiting"])
+        return QueueFilters(
+            kind=data["kind"],
+            site=data["site"].pk if data["site"] else None,
+            author=data["author"].pk if data["author"] else None,
+            days=data["waiting"] or 0,
+        )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What narrows the queue, as keys: the queue's queries are kept by them (`prepared`)."""
+
+    kind: str = ""  # a label of reviewable_models(), or every kind
+    site: int | None = None
+    author: int | None = None
+    days: int = 0  # waiting for more than that many days
+
+    def models(self) -> list:
+        return [model for label, model in reviewable_models().items() if self.kind in ("", label)]
+
+    def waiting(self, user: User, model, waited) -> QuerySet:
+        """The records of `model` that `user` may review and that these filters keep, those
+        submitted before `waited` (a datetime, or WAITED) if days are asked."""
+        lookups = {"site": self.site, "created_by": self.author}
+        if self.days:
             lookups["submitted_at__lt"] = waited
-        return {key: value for key, value in lookups.items() if value}
+        chosen = {key: value for key, value in lookups.items() if value is not None}
+        return model.objects.reviewable_by(user).filter(**chosen)
+
+
+WAITED = Parameter("waited", DateTimeField())
+
+
+def _waiting(user: User, reviewer: int, may_review: bool, filters: QueueFilters) -> list:
+    # The reviewer's key and permission are read by reviewable_by, from `user`: given too, they
+    # are part of the key the compiled queries are kept by.
+    return [filters.waiting(user, model, WAITED) for model in filters.models()]
+
+
+def _waiting_counts(user: User, reviewer: int, may_review: bool, filters: QueueFilters):
+    return CappedCounts(_waiting(user, reviewer, may_review, filters))
+
+
+def _oldest_waiting(user: User, reviewer: int, may_review: bool, filters: QueueFilters, limit: int):
+    waiting = _waiting(user, reviewer, may_review, filters)
+    return first_keys_query(waiting, "submitted_at", limit)
 
 
 def review_queue(user: User, form: QueueFilterForm | None = None, limit: int = QUEUE_PAGE):
     """What the person may review, oldest first across every kind of record: the first
     `limit` with what each one's line shows, and how many there are in all, counted up to
     COUNTED_UP_TO. The first are chosen by their keys alone (`first_keys`), and only those are
-    read whole: one query per kind that has some among them."""
-    filters = form.filters() if form else {}
-    kind = form.cleaned_data.get("kind") if form and form.is_valid() else ""
-    models = [model for label, model in reviewable_models().items() if kind in ("", label)]
-    waiting = [model.objects.reviewable_by(user).filter(**filters) for model in models]
-    readable = [
-        model.for_queue(records.select_related("site", "created_by"))
-        for model, records in zip(models, waiting, strict=True)
-    ]
-    queue = read_whole(readable, first_keys(waiting, "submitted_at", limit)[:limit])
+    read whole: one query per kind that has some among them. Both queries are compiled once
+    per person and filters (`prepared`), the time waited given at each run."""
+    filters = form.filters() if form else QueueFilters()
+    waited = timezone.now() - datetime.timedelta(days=filters.days)
+    args = (user.pk, user.has_perm("iompanama.review_records"), filters)
+    oldest = prepared.rows(_oldest_waiting, user, *args, limit, waited=waited)
+    models = filters.models()
+
+    def readable(index: int) -> QuerySet:
+        waiting = filters.waiting(user, models[index], waited)
+        return models[index].for_queue(waiting.select_related("site", "created_by"))
+
+    queue = read_whole(readable, [(row["part"], row["pk"]) for row in oldest][:limit])
     queue.sort(key=lambda record: (record.submitted_at, record.pk))
-    return queue, sum(capped_counts(waiting))
+    return queue, sum(prepared.counts(_waiting_counts, user, *args, waited=waited))

@@ -6,7 +6,7 @@ approved records only. `factsheet(period)` gathers them in the order of the refe
 the staff page, the published versions, the exports and the tests all read this one structure.
 Lists of groups are `[{"code": ..., "value": ...}]`, largest first where they are rankings.
 Each query is written once, in a function of the user whose dates are parameters (START, END),
-and run through `reports.prepared`: Django builds and compiles it once per set of sites.
+and run through `iompanama.prepared`: Django builds and compiles it once per set of sites.
 
 Missing is not zero: a section with no approved record behind it in the period is None ("no
 data for this period"), and a breakdown some records did not give is None ("not recorded").
@@ -37,10 +37,10 @@ from activities.models import (
     TrainingTopic,
 )
 from cases.models import AVRCase, AVRFamilyMember, LegalOrientationCase
+from iompanama import prepared
 from iompanama.models import Province, User
-from reports import prepared
+from iompanama.prepared import END, MONTH, PREVIOUS_END, PREVIOUS_START, START, whole
 from reports.models import AreaOfWork, MissionProfile
-from reports.prepared import END, MONTH, PREVIOUS_END, PREVIOUS_START, START, whole
 
 
 @dataclass(frozen=True)

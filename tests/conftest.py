@@ -1,6 +1,7 @@
 import shutil
 import tempfile
 
+import pytest
 from django.conf import settings
 
 
@@ -17,3 +18,12 @@ def pytest_configure() -> None:
 
 def pytest_unconfigure() -> None:
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def no_compiled_queries() -> None:
+    """Each test starts as a new process does, with no query compiled (iompanama.prepared): one
+    compiled under another test's patched constant (COUNTED_UP_TO) would outlive the patch."""
+    from iompanama import prepared
+
+    prepared.forget()

@@ -6,8 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from iompanama.models import Reviewable
-from tests.factories import make_reach, make_tally
+from iompanama import prepared, review
+from iompanama.models import Reviewable, ReviewableQuerySet
+from iompanama.roles import Role
+from tests.factories import make_reach, make_tally, make_user
 from tests.personas import PersonasTestCase
 
 # The home page chooses the person's open entries it shows by their keys in one query, reads
@@ -69,13 +71,45 @@ class FieldStaffHomeTest(PersonasTestCase):
         for _ in range(5):
             make_reach(self.darien, self.field_a)
         self.login(self.field_a)
-        with CaptureQueriesContext(connection) as queries:
+        built = patch.object(
+            ReviewableQuerySet,
+            "with_last_return_reason",
+            autospec=True,
+            side_effect=ReviewableQuerySet.with_last_return_reason,
+        )
+        with CaptureQueriesContext(connection) as queries, built as with_reasons:
             response = self.client.get(reverse("home"))
         drafts = response.context["open_entries"][1]
         self.assertEqual((drafts.total, len(drafts.entries)), (6, 5))
         self.assertNotIn(older, drafts.entries)
         read_whole = [query["sql"] for query in queries if '"total_attended"' in query["sql"]]
         self.assertEqual(read_whole, [])
+        # Nor is the query that would read them built: only the kind among those shown.
+        self.assertEqual(with_reasons.call_count, 1)
+
+    def test_two_people_of_one_site_each_see_their_own_entries_whoever_came_first(self):
+        # The home's queries are compiled once and kept (iompanama.prepared): per person.
+        colleague = make_user("field_a2", Role.FIELD_STAFF, list(self.field_a.sites.all()))
+        mine = [make_reach(self.darien, self.field_a) for _ in range(2)]
+        theirs = make_reach(self.darien, colleague)
+        for user, entries in ((self.field_a, mine), (colleague, [theirs]), (self.field_a, mine)):
+            self.login(user)
+            drafts = self.client.get(reverse("home")).context["open_entries"][1]
+            self.assertEqual((drafts.total, set(drafts.entries)), (len(entries), set(entries)))
+
+    def test_the_home_queries_are_compiled_at_the_first_visit_only(self) -> None:
+        make_reach(self.darien, self.field_a)
+        self.login(self.field_a)
+        self.client.get(reverse("home"))
+        with (
+            patch.object(prepared, "Compiled", wraps=prepared.Compiled) as compiling,
+            patch.object(review, "CappedCounts", wraps=review.CappedCounts) as counting,
+        ):
+            make_reach(self.darien, self.field_a)
+            drafts = self.client.get(reverse("home")).context["open_entries"][1]
+        self.assertEqual(drafts.total, 2)  # counted anew
+        compiling.assert_not_called()
+        counting.assert_not_called()
 
     def test_counts_stop_past_a_thousand_and_say_so(self) -> None:
         # Counting every open entry would read them all: the count stops one past the cap.
@@ -122,6 +156,22 @@ class SupervisorHomeTest(PersonasTestCase):
         self.assertEqual(
             (len(response.context["review_queue"]), response.context["waiting"]), (5, 30)
         )
+
+    def test_the_queue_keeps_those_waiting_longer_than_asked_at_each_visit(self) -> None:
+        # The queue's queries are compiled once; how long is "waited" is given at each run.
+        recent, old = (make_reach(self.darien, self.field_a) for _ in range(2))
+        for record in (recent, old):
+            record.submit(by=self.field_a)
+        _submitted_at(recent, 2)
+        _submitted_at(old, 10)
+        self.login(self.supervisor_a)
+        for days, listed in ((7, [old]), (3, [old]), (7, [old]), (14, []), (0, [old, recent])):
+            page = self.client.get(reverse("review_queue"), {"waiting": days or ""})
+            self.assertEqual(page.context["review_queue"], listed, days)
+            self.assertEqual(page.context["waiting"], len(listed), days)
+        _submitted_at(recent, 8)  # later, it has waited long enough too
+        page = self.client.get(reverse("review_queue"), {"waiting": 7})
+        self.assertEqual(page.context["review_queue"], [old, recent])
 
     def test_the_queue_reads_whole_only_the_records_it_shows(self) -> None:
         # Each kind's first five read whole, and all but five of them dropped, built six

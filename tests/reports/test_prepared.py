@@ -1,9 +1,10 @@
 """The figures' queries are compiled once per set of sites and run with each call's dates
-(reports/prepared.py): only the SQL is kept, never a number, and never across scopes."""
+(iompanama/prepared.py): only the SQL is kept, never a number, and never across scopes."""
 
 from unittest import mock
 
-from reports import figures, prepared
+from iompanama import prepared
+from reports import figures
 from reports.figures import Period
 from tests.factories import make_reach
 from tests.reports.dataset import BEFORE, LAST, Q3, DatasetTestCase
@@ -11,7 +12,6 @@ from tests.reports.dataset import BEFORE, LAST, Q3, DatasetTestCase
 
 class PreparedFiguresTest(DatasetTestCase):
     def test_a_query_is_built_once_for_everyone_who_sees_the_same_sites(self):
-        prepared.forget()  # what other tests compiled, for sites of the same keys
         figures.communications(Q3, self.field_a)
         with mock.patch.object(prepared, "Compiled", wraps=prepared.Compiled) as compiling:
             # The supervisor of Darién sees what its field staff see: the same query.
