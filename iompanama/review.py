@@ -99,20 +99,13 @@ def _newest_entries(user: User, author: int, shown: int) -> QuerySet:
         for index, part in enumerate(parts)
         if COUNTED[index % len(COUNTED)] != ReviewStatus.APPROVED
     ]
-    return first_keys_query(opened, "-updated_at", shown)
+    return first_keys(opened, "-updated_at", shown)
 
 
-def first_keys(parts: list[QuerySet], order: str, limit: int) -> list[tuple[int, int]]:
-    """(index in `parts`, key) of each part's first `limit` rows by `order` (a field; "-" first
-    for the newest first), in that order across all the parts, in one query that reads keys
-    through the parts' indexes (`first_keys_query`)."""
-    if not parts:
-        return []
-    return [(row[2], row[1]) for row in first_keys_query(parts, order, limit)]
-
-
-def first_keys_query(parts: list[QuerySet], order: str, limit: int) -> QuerySet:
-    """Rows of (`order`'s field, key, index in `parts`) of `first_keys`. The pages that show a
+def first_keys(parts: list[QuerySet], order: str, limit: int) -> QuerySet:
+    """Rows of (`order`'s field, "pk", "part": the index in `parts`) of each part's first
+    `limit` rows by `order` (a field; "-" first for the newest first), in that order across all
+    the parts, in one query that reads keys through the parts' indexes. The pages that show a
     few records of many kinds choose them so and read whole only those (`read_whole`): reading
     each kind's first few whole and keeping a few of them all built most records for nothing.
     Each part's first rows are an IN of a LIMITed subquery, because SQLite refuses a LIMIT in
@@ -222,7 +215,7 @@ def _waiting_counts(user: User, reviewer: int, may_review: bool, filters: QueueF
 
 def _oldest_waiting(user: User, reviewer: int, may_review: bool, filters: QueueFilters, limit: int):
     waiting = _waiting(user, reviewer, may_review, filters)
-    return first_keys_query(waiting, "submitted_at", limit)
+    return first_keys(waiting, "submitted_at", limit)
 
 
 def review_queue(user: User, form: QueueFilterForm | None = None, limit: int = QUEUE_PAGE):
